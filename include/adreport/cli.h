@@ -1,0 +1,48 @@
+/*
+ * cli.h - the subcommands and the options they all share.
+ *
+ * Like git's builtin/ files: main() picks a subcommand, and each cmd_*.c parses
+ * its own options with getopt_long and calls the core modules.  The core
+ * never sees argv.
+ */
+#ifndef ADREPORT_CLI_H
+#define ADREPORT_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+/* Options every subcommand takes, set by cli_common_option(). */
+struct cli_common {
+    const char *db; /* --db CONNINFO, or NULL for DATABASE_URL / libpq env */
+};
+
+/* getopt_long entries for the shared options; end a command's table with it. */
+#define CLI_COMMON_OPTIONS                                                                         \
+    {"db", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},                       \
+        {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}
+
+/* The help lines for CLI_COMMON_OPTIONS, appended to each command's usage. */
+#define CLI_COMMON_HELP                                                                            \
+    "  -d, --db CONNINFO    connection string or URI (default: DATABASE_URL, then PG* env)\n"     \
+    "  -q, --quiet          print errors and the summary only\n"                                 \
+    "  -v, --verbose        print more progress detail\n"                                        \
+    "  -h, --help           show this help\n"
+
+/*
+ * cli_common_option - handle one of the shared options.  Returns true when
+ * opt was one of them.  For 'h' it prints `usage` to stdout and exits 0.
+ */
+bool cli_common_option(int opt, const char *arg, struct cli_common *common, const char *usage);
+
+/* cli_usage_error - print "adreport: <msg>" and the usage hint; returns 2. */
+int cli_usage_error(const char *command, const char *msg);
+
+/* Subcommands; each returns the process exit code (enum adr_exit). */
+int cmd_init(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_rollup(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_backfill(int argc, char **argv);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * events.h - parse and validate the fields of one click/impression row.
+ *
+ * Every function here is pure: it reads a field (pointer + length, NOT
+ * NUL-terminated), never allocates, and either fills a caller-provided
+ * struct or says why the field is bad.  The loader calls them once per field
+ * per row, so they must be fast and must accept exactly what PostgreSQL's
+ * column types would store, so that COPY never fails on data.
+ *
+ * On failure each function returns false and, when `why` is not NULL, points
+ * *why at a static, lower-case human sentence fragment such as
+ * "month 13 does not exist".  The caller turns it into a reject detail.
+ */
+#ifndef ADREPORT_EVENTS_H
+#define ADREPORT_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* numeric(20,10): at most 10 digits before the point, 10 after. */
+#define EV_COST_INT_DIGITS 10
+#define EV_COST_SCALE 10
+/* Nesting limit for user_data JSON; deeper documents are rejected. */
+#define EV_JSON_MAX_DEPTH 512
+
+/*
+ * A numeric value in PostgreSQL's binary wire format (numeric_send):
+ * base-10000 digits, most significant first.  20 decimal digits need at
+ * most 6 base-10000 digits (+1 for alignment of the fraction).
+ */
+typedef struct ev_numeric {
+    int16_t ndigits;   /* number of entries used in digits[] */
+    int16_t weight;    /* weight of digits[0], in base-10000 positions */
+    uint16_t sign;     /* 0x0000 positive (costs are never negative) */
+    uint16_t dscale;   /* always EV_COST_SCALE */
+    uint16_t digits[8];
+} ev_numeric;
+
+/* An inet value in PostgreSQL's binary wire format (inet_send). */
+typedef struct ev_inet {
+    uint8_t family; /* 2 = PGSQL_AF_INET, 3 = PGSQL_AF_INET6 */
+    uint8_t bits;   /* 32 or 128 */
+    uint8_t is_cidr; /* always 0 */
+    uint8_t nb;     /* 4 or 16 */
+    uint8_t addr[16];
+} ev_inet;
+
+/*
+ * ev_valid_utf8 - true when s[0..len) is well-formed UTF-8 with no NUL byte,
+ * no overlong forms, no UTF-16 surrogates and nothing above U+10FFFF: the
+ * same rule PostgreSQL applies to text in a UTF8 database.
+ */
+bool ev_valid_utf8(const char *s, size_t len);
+
+/*
+ * ev_parse_int64 - a decimal integer, optional leading '-', no spaces,
+ * no '+', fits int64.  Example: "42" -> 42.
+ */
+bool ev_parse_int64(const char *s, size_t len, int64_t *out, const char **why);
+
+/*
+ * ev_parse_timestamp - `YYYY-MM-DD HH:MM:SS[.f{1,6}]`, a 'T' may replace the
+ * space, optionally followed by 'Z' or `+HH:MM` / `-HH:MM`.  The result is
+ * UTC microseconds since 2000-01-01 00:00:00 (PostgreSQL's timestamp epoch),
+ * ready for binary COPY into `timestamp without time zone`.  Years
+ * 0001..9999; impossible dates (Feb 30, hour 24, minute 60, second 60) are
+ * rejected.  Example: "2026-11-25T23:30:00-01:00" -> 2026-11-26 00:30:00 UTC.
+ */
+bool ev_parse_timestamp(const char *s, size_t len, int64_t *usec, const char **why);
+
+/* ev_day_of - the UTC day number (days since 2000-01-01) of a timestamp. */
+int32_t ev_day_of(int64_t usec);
+
+/*
+ * ev_parse_cost - a non-negative decimal: "123.45", ".5" and "7." as
+ * PostgreSQL's numeric input takes them; no sign, exponent or spaces.
+ * More than 10 fraction digits are rounded half away from zero to 10 (as
+ * PostgreSQL does for numeric(20,10)); the rounded value must have at most
+ * 10 digits before the point.  The caller treats an empty field as NULL and
+ * does not call this.  Example: "0.25" -> {ndigits 1, weight -1, digits {2500}}.
+ */
+bool ev_parse_cost(const char *s, size_t len, ev_numeric *out, const char **why);
+
+/*
+ * ev_parse_ip - an IPv4 dotted quad or an IPv6 address (no prefix length,
+ * no zone).  Example: "10.0.0.1", "2001:db8::1".
+ */
+bool ev_parse_ip(const char *s, size_t len, ev_inet *out, const char **why);
+
+/*
+ * ev_valid_json - true when s[0..len) is one JSON value (RFC 8259, surrounding
+ * whitespace allowed) that PostgreSQL can store as jsonb: no \u0000, no
+ * unpaired surrogate escapes, numbers with an exponent of at most 1000 in
+ * magnitude, nesting at most EV_JSON_MAX_DEPTH.  Validates without
+ * allocating.  Example: "{\"ua\":\"Mozilla\"}" -> true.
+ */
+bool ev_valid_json(const char *s, size_t len, const char **why);
+
+#endif

@@ -1,0 +1,82 @@
+-- project.sql - adreport's own tables, beside the seed's five.
+--
+-- Idempotent: `adreport init` runs it on every call, so an existing database
+-- is upgraded in place.  New columns are added with ADD COLUMN IF NOT EXISTS,
+-- never by dropping a table.  Every table is keyed by company_id first, so on
+-- Citus each is distributed by company_id and co-located with the tenant's
+-- events (see citus.sql).
+
+-- Indexes the seed does not have: rollups and --replace read one tenant's
+-- events of a few days; without these they would scan the tenant's history.
+CREATE INDEX IF NOT EXISTS clicks_company_time_idx ON clicks (company_id, clicked_at);
+CREATE INDEX IF NOT EXISTS impressions_company_time_idx ON impressions (company_id, seen_at);
+
+-- The ledger: one row per file content ever loaded.  The primary key makes a
+-- second load of the same content (under any name, plain or gzipped) a no-op,
+-- also when two runs race: the loser's INSERT waits for the winner's commit,
+-- then conflicts.  company_id 0 marks entity files that span tenants.
+CREATE TABLE IF NOT EXISTS adreport_loaded_files (
+  company_id bigint NOT NULL,
+  kind text NOT NULL,
+  sha256 bytea NOT NULL,
+  file_name text NOT NULL,
+  file_size bigint NOT NULL,
+  rows_loaded bigint NOT NULL,
+  rows_rejected bigint NOT NULL,
+  replaced boolean NOT NULL DEFAULT false,
+  loaded_at timestamp with time zone NOT NULL DEFAULT now(),
+  PRIMARY KEY (company_id, kind, sha256)
+);
+
+-- Tenant-days whose raw events changed since their last rollup.  Loads mark
+-- them in the same transaction as the rows; a rollup clears them in the same
+-- transaction as the recomputed stats.
+CREATE TABLE IF NOT EXISTS adreport_dirty_days (
+  company_id bigint NOT NULL,
+  day date NOT NULL,
+  marked_at timestamp with time zone NOT NULL DEFAULT now(),
+  PRIMARY KEY (company_id, day)
+);
+
+-- Tenant-months whose stats changed since their last report; `adreport run`
+-- regenerates exactly these.
+CREATE TABLE IF NOT EXISTS adreport_dirty_months (
+  company_id bigint NOT NULL,
+  month date NOT NULL,
+  marked_at timestamp with time zone NOT NULL DEFAULT now(),
+  PRIMARY KEY (company_id, month)
+);
+
+-- Daily stats per ad: the rollup's output and the reports' input.  Money is
+-- unconstrained numeric: sums of numeric(20,10) costs, exact.
+CREATE TABLE IF NOT EXISTS ad_daily_stats (
+  company_id bigint NOT NULL,
+  ad_id bigint NOT NULL,
+  day date NOT NULL,
+  campaign_id bigint NOT NULL,
+  impressions bigint NOT NULL DEFAULT 0,
+  clicks bigint NOT NULL DEFAULT 0,
+  impression_cost_usd numeric NOT NULL DEFAULT 0,
+  click_cost_usd numeric NOT NULL DEFAULT 0,
+  spend_usd numeric NOT NULL DEFAULT 0,
+  blacklisted_impressions bigint NOT NULL DEFAULT 0,
+  blacklisted_clicks bigint NOT NULL DEFAULT 0,
+  blacklisted_spend_usd numeric NOT NULL DEFAULT 0,
+  computed_at timestamp with time zone NOT NULL DEFAULT now(),
+  PRIMARY KEY (company_id, ad_id, day)
+);
+
+-- Daily stats per campaign: a view over ad_daily_stats, so the two can never
+-- disagree.  Queries filter by company_id, which Citus pushes down.
+CREATE OR REPLACE VIEW campaign_daily_stats AS
+SELECT company_id, campaign_id, day,
+       sum(impressions)::bigint AS impressions,
+       sum(clicks)::bigint AS clicks,
+       sum(impression_cost_usd) AS impression_cost_usd,
+       sum(click_cost_usd) AS click_cost_usd,
+       sum(spend_usd) AS spend_usd,
+       sum(blacklisted_impressions)::bigint AS blacklisted_impressions,
+       sum(blacklisted_clicks)::bigint AS blacklisted_clicks,
+       sum(blacklisted_spend_usd) AS blacklisted_spend_usd
+FROM ad_daily_stats
+GROUP BY company_id, campaign_id, day;

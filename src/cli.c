@@ -1,0 +1,36 @@
+/*
+ * cli.c - options shared by every subcommand (see cli.h).
+ */
+#include "adreport/cli.h"
+#include "adreport/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+bool cli_common_option(int opt, const char *arg, struct cli_common *common, const char *usage)
+{
+    switch (opt) {
+    case 'd':
+        common->db = arg;
+        return true;
+    case 'q':
+        adr_verbosity = ADR_QUIET;
+        return true;
+    case 'v':
+        adr_verbosity = ADR_VERBOSE;
+        return true;
+    case 'h':
+        fputs(usage, stdout);
+        fputs(CLI_COMMON_HELP, stdout);
+        exit(ADR_EXIT_OK);
+    default:
+        return false;
+    }
+}
+
+int cli_usage_error(const char *command, const char *msg)
+{
+    fprintf(stderr, "adreport %s: %s\n", command, msg);
+    fprintf(stderr, "Try \"adreport %s --help\" for more information.\n", command);
+    return ADR_EXIT_USAGE;
+}

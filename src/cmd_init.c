@@ -1,0 +1,80 @@
+/*
+ * cmd_init.c - `adreport init [--citus]`: create or upgrade the schema.
+ *
+ * Runs sql/schema.sql (the seed's five tables) and sql/project.sql
+ * (adreport's own tables) in one transaction; both are idempotent, so init
+ * can run on every deploy.  --citus then distributes the tables.
+ */
+#include "adreport/cli.h"
+#include "adreport/common.h"
+#include "adreport/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: adreport init [--citus] [OPTIONS]\n\n"
+    "Create the schema, or upgrade an existing one in place (safe to repeat).\n\n"
+    "  --citus              also distribute the tables by company_id on Citus\n";
+
+static bool apply_schema(PGconn *conn)
+{
+    if (!db_exec_text(conn, "BEGIN", "start the schema transaction"))
+        return false;
+    bool ok = db_query_ok(conn, "queries/init_lock", "lock the schema") &&
+              db_exec(conn, "schema", "create the seed tables (sql/schema.sql)") &&
+              db_exec(conn, "project", "create adreport's tables (sql/project.sql)") &&
+              db_exec_text(conn, "COMMIT", "commit the schema");
+    if (!ok)
+        db_exec_text(conn, "ROLLBACK", "roll back");
+    return ok;
+}
+
+static bool distribute(PGconn *conn)
+{
+    PGresult *res = db_query(conn, "queries/citus_status", 0, NULL, "check for citus");
+    if (!res)
+        return false;
+    int status = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (status != 1) {
+        char where[512];
+        adr_error("could not distribute the tables: the citus extension is not installed",
+                  db_describe(conn, where, sizeof where),
+                  status == 2 ? "run \"CREATE EXTENSION citus\" in this database first"
+                              : "install Citus on this server, or run \"adreport init\" "
+                                "without --citus for plain PostgreSQL");
+        return false;
+    }
+    return db_exec(conn, "citus", "distribute the tables (sql/citus.sql)");
+}
+
+int cmd_init(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"citus", no_argument, NULL, 'c'},
+                                             CLI_COMMON_OPTIONS};
+    struct cli_common common = {0};
+    bool citus = false;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+        if (opt == 'c')
+            citus = true;
+        else if (!cli_common_option(opt, optarg, &common, usage))
+            return cli_usage_error("init", "unknown option");
+    }
+    if (optind != argc)
+        return cli_usage_error("init", "init takes no arguments");
+
+    PGconn *conn = db_connect(common.db);
+    if (!conn)
+        return ADR_EXIT_ERROR;
+    bool ok = apply_schema(conn) && (!citus || distribute(conn));
+    if (ok) {
+        char where[512];
+        adr_info("schema ready in %s%s", db_describe(conn, where, sizeof where),
+                 citus ? ", distributed on citus" : "");
+    }
+    PQfinish(conn);
+    return ok ? ADR_EXIT_OK : ADR_EXIT_ERROR;
+}

@@ -1,0 +1,70 @@
+# tests/lib.sh - a tiny harness for integration tests against a real PostgreSQL.
+#
+# A test file defines functions named test_*; `run_tests` runs each in its
+# own subshell, in a fresh database with the schema applied, under `set -e`.
+# Any failing command or assertion fails that test only.  Results are
+# appended to $ADR_RESULTS as TAP-ish "ok NAME" / "not ok NAME" lines, which
+# tests/run.sh counts.  The server is whatever PG* points at (tests/run.sh
+# starts a throwaway one with pg_virtualenv).
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ADR=${ADR:-$ROOT/adreport}
+PY=/usr/bin/python3 # Debian's python, which has python3-openpyxl
+
+# q SQL - one query, unaligned, tuples only.
+q() { psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"; }
+
+fail() { echo "ASSERTION FAILED: $*" >&2; exit 1; }
+
+# assert_eq EXPECTED ACTUAL [WHAT]
+assert_eq() {
+    [ "$1" == "$2" ] || fail "${3:-values differ}: expected [$1], got [$2]"
+}
+
+# assert_contains HAYSTACK NEEDLE [WHAT]
+assert_contains() {
+    case "$1" in *"$2"*) ;; *) fail "${3:-text} does not contain [$2]: [$1]" ;; esac
+}
+
+# assert_exit CODE CMD... - run CMD, expect exit status CODE.
+assert_exit() {
+    local want=$1 rc=0
+    shift
+    "$@" || rc=$?
+    [ "$rc" == "$want" ] || fail "expected exit $want, got $rc from: $*"
+}
+
+# new_db - a fresh database with the schema; exported as PGDATABASE.
+new_db() {
+    PGDATABASE="t_$$_${RANDOM}_$(date +%s%N | tail -c 7)"
+    export PGDATABASE
+    createdb "$PGDATABASE"
+    "$ADR" init -q
+}
+
+# workdir - a fresh scratch folder, removed after the test.
+workdir() { mktemp -d "${TMPDIR:-/tmp}/adreport-test.XXXXXX"; }
+
+run_tests() {
+    local file fn rc log
+    file=$(basename "${BASH_SOURCE[1]}" .sh)
+    for fn in $(declare -F | awk '{print $3}' | grep '^test_'); do
+        log=$(mktemp)
+        (
+            set -eE -o pipefail
+            cd "$ROOT"
+            W=$(workdir)
+            trap 'rm -rf "$W"' EXIT
+            new_db >/dev/null
+            "$fn"
+        ) >"$log" 2>&1
+        rc=$? # not "&& ||": that would switch off set -e inside the subshell
+        if [ "$rc" == 0 ]; then
+            echo "ok $file/$fn" | tee -a "$ADR_RESULTS"
+        else
+            echo "not ok $file/$fn" | tee -a "$ADR_RESULTS"
+            sed 's/^/    # /' "$log" | tail -n 40
+        fi
+        rm -f "$log"
+    done
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# tests/run.sh BUILD_DIR - the whole test suite: unit tests (cmocka, one per
+# module) and integration tests (tests/test_*.sh) against a throwaway
+# PostgreSQL 15 started by pg_virtualenv.  Ends with "N passed, N failed".
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-build/rel}
+cd "$ROOT"
+export ADR_RESULTS
+ADR_RESULTS=$(mktemp)
+trap 'rm -f "$ADR_RESULTS"' EXIT
+
+echo "== unit tests"
+for t in "$BUILD"/tests/test_*; do
+    [ -x "$t" ] || continue
+    CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | awk -v name="$(basename "$t")" '
+        /^ok /     { sub(/^ok [0-9]+ - /, ""); print "ok " name "/" $0; next }
+        /^not ok / { sub(/^not ok [0-9]+ - /, ""); print "not ok " name "/" $0; next }
+        /^#/       { print "    " $0 }' | tee -a "$ADR_RESULTS"
+    # A crashed binary prints no "not ok"; count it as one failure.
+    [ "${PIPESTATUS[0]}" -le 1 ] || echo "not ok $(basename "$t") (crashed)" | tee -a "$ADR_RESULTS"
+done
+
+echo "== integration tests (PostgreSQL 15 via pg_virtualenv)"
+scripts=$(ls tests/test_*.sh 2>/dev/null)
+if [ -n "$scripts" ]; then
+    # shellcheck disable=SC2016
+    pg_virtualenv -v 15 bash -c '
+        for s in '"$(echo $scripts)"'; do
+            echo "-- $s"
+            bash "$s" || echo "not ok $s (script error)" >>"$ADR_RESULTS"
+        done' || echo "not ok pg_virtualenv" >>"$ADR_RESULTS"
+fi
+
+passed=$(grep -c '^ok ' "$ADR_RESULTS")
+failed=$(grep -c '^not ok ' "$ADR_RESULTS")
+if [ "$failed" != 0 ]; then
+    echo "== failed:"
+    grep '^not ok ' "$ADR_RESULTS"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" == 0 ] && [ "$passed" -gt 0 ]
