@@ -4,6 +4,7 @@
 #include "adreport/cli.h"
 #include "adreport/common.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -33,4 +34,15 @@ int cli_usage_error(const char *command, const char *msg)
     fprintf(stderr, "adreport %s: %s\n", command, msg);
     fprintf(stderr, "Try \"adreport %s --help\" for more information.\n", command);
     return ADR_EXIT_USAGE;
+}
+
+bool cli_parse_company(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || end == s || v <= 0)
+        return false;
+    *out = v;
+    return true;
 }

@@ -1,9 +1,92 @@
-/* cmd_load.c - placeholder until its issue lands. */
+/*
+ * cmd_load.c - `adreport load [OPTIONS] PATH...`: load files and folders.
+ */
 #include "adreport/cli.h"
 #include "adreport/common.h"
+#include "adreport/db.h"
+#include "adreport/events.h"
+#include "adreport/loader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: adreport load [OPTIONS] PATH...\n\n"
+    "Load click/impression logs and companies/campaigns/ads files; folders are\n"
+    "walked recursively.  Each file loads completely or not at all, and a file\n"
+    "whose content was loaded before is skipped.\n\n"
+    "  --rejects DIR        where rejected rows go (default ./rejects)\n"
+    "  --max-reject-rate R  refuse a file with a larger rejected share (default 0.05)\n"
+    "  --company N          the tenant of logs not in a <company_id>/ folder\n"
+    "  --kind KIND          clicks, impressions, companies, campaigns or ads\n"
+    "                       (default: from the file name)\n"
+    "  --replace            replace the tenant's events on the UTC days each file covers\n";
+
+void ld_print_totals(const ld_totals *t)
+{
+    if (adr_verbosity < ADR_NORMAL && !t->files_failed && !t->rows_rejected)
+        return;
+    printf("total: %llu files loaded, %llu skipped, %llu failed; %llu rows loaded, %llu "
+           "rejected; %.2f s, %.0f rows/s\n",
+           (unsigned long long)t->files_loaded, (unsigned long long)t->files_skipped,
+           (unsigned long long)t->files_failed, (unsigned long long)t->rows_loaded,
+           (unsigned long long)t->rows_rejected, t->seconds,
+           t->seconds > 0 ? (double)t->rows_loaded / t->seconds : 0.0);
+    fflush(stdout);
+}
+
 int cmd_load(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_usage_error("load", "not implemented yet");
+    enum { OPT_REJECTS = 256, OPT_RATE, OPT_COMPANY, OPT_KIND, OPT_REPLACE };
+    static const struct option longopts[] = {
+        {"rejects", required_argument, NULL, OPT_REJECTS},
+        {"max-reject-rate", required_argument, NULL, OPT_RATE},
+        {"company", required_argument, NULL, OPT_COMPANY},
+        {"kind", required_argument, NULL, OPT_KIND},
+        {"replace", no_argument, NULL, OPT_REPLACE},
+        CLI_COMMON_OPTIONS};
+    struct cli_common common = {0};
+    ld_options opts;
+    ld_options_init(&opts);
+    int opt;
+    char *end;
+    while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_REJECTS:
+            opts.rejects_dir = optarg;
+            break;
+        case OPT_RATE:
+            opts.max_reject_rate = strtod(optarg, &end);
+            if (*end || end == optarg || opts.max_reject_rate < 0 || opts.max_reject_rate > 1)
+                return cli_usage_error("load", "--max-reject-rate takes a number from 0 to 1");
+            break;
+        case OPT_COMPANY:
+            if (!cli_parse_company(optarg, &opts.company))
+                return cli_usage_error("load", "--company takes a positive company id");
+            break;
+        case OPT_KIND:
+            if ((opts.kind = ld_kind_parse(optarg)) == LD_UNKNOWN)
+                return cli_usage_error("load", "--kind is one of clicks, impressions, companies, "
+                                               "campaigns, ads");
+            break;
+        case OPT_REPLACE:
+            opts.replace = true;
+            break;
+        default:
+            if (!cli_common_option(opt, optarg, &common, usage))
+                return cli_usage_error("load", "unknown option");
+        }
+    }
+    if (optind == argc)
+        return cli_usage_error("load", "no file or folder to load");
+
+    PGconn *conn = db_connect(common.db);
+    if (!conn)
+        return ADR_EXIT_ERROR;
+    ld_totals totals = {0};
+    int rc = ld_load_paths(conn, &opts, argv + optind, argc - optind, &totals);
+    ld_print_totals(&totals);
+    PQfinish(conn);
+    return rc;
 }

@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Options every subcommand takes, set by cli_common_option(). */
 struct cli_common {
@@ -36,6 +37,9 @@ bool cli_common_option(int opt, const char *arg, struct cli_common *common, cons
 
 /* cli_usage_error - print "adreport: <msg>" and the usage hint; returns 2. */
 int cli_usage_error(const char *command, const char *msg);
+
+/* cli_parse_company - a positive tenant id ("42"); false otherwise. */
+bool cli_parse_company(const char *s, int64_t *out);
 
 /* Subcommands; each returns the process exit code (enum adr_exit). */
 int cmd_init(int argc, char **argv);

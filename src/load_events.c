@@ -1,0 +1,339 @@
+/*
+ * load_events.c - validate click/impression rows and COPY the good ones.
+ *
+ * Each row is checked completely in C (encoding, field count, tenant, ad,
+ * time, URL, IP, cost, JSON) before a byte of it reaches the server, so COPY
+ * does not fail on data: on Citus a worker's COPY error arrives without a
+ * line number (see CITUS.md), and here every bad row gets its own.
+ */
+#include "adreport/common.h"
+#include "adreport/copybin.h"
+#include "adreport/db.h"
+#include "adreport/events.h"
+#include "load_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Columns of an event log, in the seed table's order (the headerless form). */
+enum ev_col { EC_ID, EC_COMPANY, EC_AD, EC_TIME, EC_SITE, EC_COST, EC_IP, EC_JSON, EC_COUNT };
+
+/* Columns sent to COPY (see sql/queries/copy_*.sql). */
+#define EV_COPY_FIELDS 7
+
+/* Longest field value quoted in a reject detail. */
+#define EV_DETAIL_VALUE 60
+
+typedef struct ev_loader {
+    ld_file *f;
+    copybin cb;
+    bool dry;
+    bool first_row_seen;
+    int idx[EC_COUNT]; /* field index of each column, -1 if absent */
+    int nfields;       /* fields every row must have */
+    idmap ads;         /* ad id -> campaign id, this tenant's */
+} ev_loader;
+
+static const char *col_name(ld_kind kind, enum ev_col c)
+{
+    static const char *names[EC_COUNT] = {"id",       "company_id", "ad_id",   NULL,
+                                          "site_url", NULL,         "user_ip", "user_data"};
+    if (c == EC_TIME)
+        return kind == LD_CLICKS ? "clicked_at" : "seen_at";
+    if (c == EC_COST)
+        return kind == LD_CLICKS ? "cost_per_click_usd" : "cost_per_impression_usd";
+    return names[c];
+}
+
+/* Is this first row a header?  A data row never has "ad_id" as a value. */
+static bool is_header(const csvr_row *row)
+{
+    for (int i = 0; i < row->nfields && i < CSVR_MAX_FIELDS; i++)
+        if (ld_field_is(&row->fields[i], "ad_id"))
+            return true;
+    return false;
+}
+
+/* Map header names to columns; refuse the file on unknown or missing ones. */
+static bool map_header(ev_loader *ev, const csvr_row *row)
+{
+    ld_file *f = ev->f;
+    for (int c = 0; c < EC_COUNT; c++)
+        ev->idx[c] = -1;
+    if (row->nfields > CSVR_MAX_FIELDS) {
+        ld_refuse(f, NULL, "the header has %d columns", row->nfields);
+        return false;
+    }
+    for (int i = 0; i < row->nfields; i++) {
+        int found = -1;
+        for (int c = 0; c < EC_COUNT && found < 0; c++)
+            if (ld_field_is(&row->fields[i], col_name(f->kind, c)))
+                found = c;
+        if (found < 0 || ev->idx[found] >= 0) {
+            ld_refuse(f, "a header names ad_id, the time, site_url, the cost, user_ip, user_data "
+                         "and optionally id and company_id, each once",
+                      "line %llu: %s column \"%.*s\" in the header",
+                      (unsigned long long)row->line, found < 0 ? "unknown" : "repeated",
+                      (int)(row->fields[i].len > 64 ? 64 : row->fields[i].len),
+                      row->fields[i].ptr ? row->fields[i].ptr : "");
+            return false;
+        }
+        ev->idx[found] = i;
+    }
+    for (int c = EC_AD; c < EC_COUNT; c++) {
+        if (ev->idx[c] < 0) {
+            ld_refuse(f, "add the column to the header, or send the file without a header in "
+                         "the table's column order",
+                      "the header has no \"%s\" column", col_name(f->kind, c));
+            return false;
+        }
+    }
+    ev->nfields = row->nfields;
+    return true;
+}
+
+static void use_seed_order(ev_loader *ev)
+{
+    for (int c = 0; c < EC_COUNT; c++)
+        ev->idx[c] = c;
+    ev->nfields = EC_COUNT;
+}
+
+/* Reject with a detail naming the column, its value and why it is bad. */
+static void reject_value(ev_loader *ev, const csvr_row *row, const char *reason, enum ev_col c,
+                         const char *why)
+{
+    const csvr_field *fld = &row->fields[ev->idx[c]];
+    char detail[256];
+    if (!fld->ptr || fld->len == 0)
+        adr_fmt(detail, sizeof detail, "%s is empty", col_name(ev->f->kind, c));
+    else
+        adr_fmt(detail, sizeof detail, "%s \"%.*s%s\": %s", col_name(ev->f->kind, c),
+                (int)(fld->len > EV_DETAIL_VALUE ? EV_DETAIL_VALUE : fld->len), fld->ptr,
+                fld->len > EV_DETAIL_VALUE ? "..." : "", why);
+    ld_reject(ev->f, row, reason, detail);
+}
+
+static const csvr_field *field(const ev_loader *ev, const csvr_row *row, enum ev_col c)
+{
+    return &row->fields[ev->idx[c]];
+}
+
+/* Validate one data row; on success send it to COPY. */
+static void take_row(ev_loader *ev, const csvr_row *row)
+{
+    ld_file *f = ev->f;
+    const char *why = NULL;
+    char detail[256];
+
+    if (row->status == CSVR_TOO_LONG) {
+        ld_reject(f, row, "row_too_long",
+                  adr_fmt(detail, sizeof detail, "the row is longer than %d bytes",
+                          CSVR_MAX_ROW_BYTES));
+        return;
+    }
+    if (!ev_valid_utf8(row->raw, row->raw_len)) {
+        ld_reject(f, row, "bad_encoding", "the row holds a NUL byte or invalid UTF-8");
+        return;
+    }
+    if (row->status == CSVR_BAD_QUOTES) {
+        ld_reject(f, row, "bad_csv", "a quote inside an unquoted field, or an unclosed quote");
+        return;
+    }
+    if (row->nfields != ev->nfields) {
+        ld_reject(f, row, "field_count",
+                  adr_fmt(detail, sizeof detail, "expected %d fields, found %d", ev->nfields,
+                          row->nfields));
+        return;
+    }
+    if (ev->idx[EC_COMPANY] >= 0) {
+        const csvr_field *fc = field(ev, row, EC_COMPANY);
+        int64_t company;
+        if (!fc->ptr || !ev_parse_int64(fc->ptr, fc->len, &company, &why)) {
+            reject_value(ev, row, "bad_company_id", EC_COMPANY, why ? why : "not an integer");
+            return;
+        }
+        if (company != f->tenant) {
+            ld_reject(f, row, "wrong_company",
+                      adr_fmt(detail, sizeof detail,
+                              "company_id %lld differs from the file's company %lld",
+                              (long long)company, (long long)f->tenant));
+            return;
+        }
+    }
+    const csvr_field *fa = field(ev, row, EC_AD);
+    int64_t ad_id;
+    if (!fa->ptr || !ev_parse_int64(fa->ptr, fa->len, &ad_id, &why)) {
+        reject_value(ev, row, "bad_ad_id", EC_AD, why ? why : "not an integer");
+        return;
+    }
+    if (!idmap_get(&ev->ads, ad_id, NULL)) {
+        ld_reject(f, row, "unknown_ad",
+                  adr_fmt(detail, sizeof detail, "ad %lld is not an ad of company %lld",
+                          (long long)ad_id, (long long)f->tenant));
+        return;
+    }
+    const csvr_field *ft = field(ev, row, EC_TIME);
+    int64_t usec;
+    if (!ft->ptr || !ev_parse_timestamp(ft->ptr, ft->len, &usec, &why)) {
+        reject_value(ev, row, "bad_time", EC_TIME, why ? why : "not a timestamp");
+        return;
+    }
+    const csvr_field *fs = field(ev, row, EC_SITE);
+    if (!fs->ptr || fs->len == 0) {
+        reject_value(ev, row, "empty_site_url", EC_SITE, "");
+        return;
+    }
+    const csvr_field *fk = field(ev, row, EC_COST);
+    ev_numeric cost;
+    bool has_cost = fk->ptr && fk->len > 0;
+    if (has_cost && !ev_parse_cost(fk->ptr, fk->len, &cost, &why)) {
+        reject_value(ev, row, "bad_cost", EC_COST, why ? why : "not a decimal");
+        return;
+    }
+    const csvr_field *fi = field(ev, row, EC_IP);
+    ev_inet ip;
+    if (!fi->ptr || !ev_parse_ip(fi->ptr, fi->len, &ip, &why)) {
+        reject_value(ev, row, "bad_ip", EC_IP, why ? why : "not an IP address");
+        return;
+    }
+    const csvr_field *fj = field(ev, row, EC_JSON);
+    if (!fj->ptr || !ev_valid_json(fj->ptr, fj->len, &why)) {
+        reject_value(ev, row, "bad_json", EC_JSON, why ? why : "not valid JSON");
+        return;
+    }
+
+    f->rows_good++;
+    idmap_put(&f->days, ev_day_of(usec), 1);
+    if (ev->dry)
+        return;
+    copybin *cb = &ev->cb;
+    cb_row(cb, EV_COPY_FIELDS);
+    cb_int8(cb, f->tenant);
+    cb_int8(cb, ad_id);
+    cb_timestamp(cb, usec);
+    cb_text(cb, fs->ptr, fs->len);
+    if (has_cost)
+        cb_numeric(cb, &cost);
+    else
+        cb_null(cb);
+    cb_inet(cb, &ip);
+    cb_jsonb(cb, fj->ptr, fj->len);
+}
+
+static int on_row(void *ctx, const csvr_row *row)
+{
+    ev_loader *ev = ctx;
+    if (!ev->first_row_seen) {
+        ev->first_row_seen = true;
+        if (row->status == CSVR_OK && is_header(row))
+            return map_header(ev, row) ? 0 : 1;
+        use_seed_order(ev);
+    }
+    take_row(ev, row);
+    return 0;
+}
+
+static bool load_tenant_ads(ev_loader *ev)
+{
+    char tenant[32];
+    snprintf(tenant, sizeof tenant, "%lld", (long long)ev->f->tenant);
+    const char *params[] = {tenant};
+    PGresult *res = db_query(ev->f->conn, "queries/tenant_ads", 1, params, "read the tenant's ads");
+    if (!res)
+        return false;
+    for (int i = 0; i < PQntuples(res); i++)
+        idmap_put(&ev->ads, strtoll(PQgetvalue(res, i, 0), NULL, 10),
+                  strtoll(PQgetvalue(res, i, 1), NULL, 10));
+    PQclear(res);
+    return true;
+}
+
+bool ld_events_load(ld_file *f, bool dry)
+{
+    ev_loader ev = {.f = f, .dry = dry};
+    idmap_init(&ev.ads);
+    bool ok = load_tenant_ads(&ev);
+    if (!ok) {
+        f->db_error = true;
+        return false;
+    }
+    const char *copy_sql = db_sql(f->kind == LD_CLICKS ? "queries/copy_clicks"
+                                                       : "queries/copy_impressions");
+    if (!dry && !cb_begin(&ev.cb, f->conn, copy_sql, "start COPY")) {
+        f->db_error = true;
+        idmap_free(&ev.ads);
+        return false;
+    }
+    ok = ld_stream(f, on_row, &ev);
+    if (!dry) {
+        uint64_t copied = 0;
+        if (!ok) {
+            cb_abort(&ev.cb, "input refused");
+        } else if (!cb_end(&ev.cb, "copy the rows", &copied)) {
+            f->db_error = true;
+            ok = false;
+        } else if (copied != f->rows_good) {
+            adr_error("row count mismatch after COPY", NULL, NULL);
+            f->db_error = true;
+            ok = false;
+        }
+        cb_free(&ev.cb);
+    }
+    idmap_free(&ev.ads);
+    return ok;
+}
+
+/* ld_tenant_from_rows: stop at the first data row and read its company_id. */
+typedef struct peek_ctx {
+    ld_kind kind;
+    bool first;
+    int company_idx;
+    int64_t company;
+} peek_ctx;
+
+static int peek_row(void *ctx, const csvr_row *row)
+{
+    peek_ctx *pk = ctx;
+    if (row->status != CSVR_OK)
+        return 1;
+    if (pk->first) {
+        pk->first = false;
+        if (is_header(row)) {
+            pk->company_idx = -1;
+            for (int i = 0; i < row->nfields && i < CSVR_MAX_FIELDS; i++)
+                if (ld_field_is(&row->fields[i], "company_id"))
+                    pk->company_idx = i;
+            return pk->company_idx < 0; /* no company_id column: stop */
+        }
+    }
+    if (pk->company_idx < row->nfields) {
+        const csvr_field *fc = &row->fields[pk->company_idx];
+        int64_t v;
+        if (fc->ptr && ev_parse_int64(fc->ptr, fc->len, &v, NULL) && v > 0)
+            pk->company = v;
+    }
+    return 1;
+}
+
+int64_t ld_tenant_from_rows(const char *path, ld_kind kind)
+{
+    peek_ctx pk = {.kind = kind, .first = true, .company_idx = EC_COMPANY};
+    char err[256];
+    lf_reader *r = lf_open(path, err, sizeof err);
+    if (!r)
+        return 0;
+    csvr_parser *p = csvr_new(peek_row, &pk);
+    char *buf = adr_xmalloc(LD_READ_CHUNK);
+    ssize_t n;
+    while ((n = lf_read(r, buf, LD_READ_CHUNK)) > 0)
+        if (csvr_feed(p, buf, (size_t)n) != 0)
+            break;
+    if (n == 0)
+        csvr_finish(p);
+    free(buf);
+    csvr_free(p);
+    lf_close(r);
+    return pk.company;
+}

@@ -1,0 +1,75 @@
+/*
+ * load_internal.h - what loader.c shares with load_events.c and
+ * load_entities.c.  Not a public interface.
+ */
+#ifndef ADREPORT_LOAD_INTERNAL_H
+#define ADREPORT_LOAD_INTERNAL_H
+
+#include "adreport/csvrows.h"
+#include "adreport/idmap.h"
+#include "adreport/loader.h"
+#include "adreport/logfile.h"
+#include "adreport/rejects.h"
+
+/* Bytes read from the input per call. */
+#define LD_READ_CHUNK (256 * 1024)
+
+/* One input file being loaded. */
+typedef struct ld_file {
+    PGconn *conn;
+    const ld_options *opts;
+    const char *path;
+    const char *name;   /* base name, for messages and the rejects file */
+    ld_kind kind;
+    int64_t tenant;     /* 0: an entity file spanning tenants */
+    bool tenant_forced; /* tenant from folder or --company: rows must match */
+    rej_writer rej;
+    uint64_t rows_good, rows_rejected;
+    idmap days;         /* UTC days (since 2000-01-01) with good rows */
+    idmap dirty_tenants; /* entity loads: tenants whose rollups must be redone */
+    char sha256[LF_SHA256_HEX];
+    uint64_t bytes;     /* uncompressed bytes read */
+    /* Set when the file as a whole is refused (bad header, unreadable). */
+    bool refused;
+    char refuse_detail[512];
+    char refuse_hint[256];
+    bool db_error; /* the server failed: already reported */
+} ld_file;
+
+/*
+ * ld_stream - read f->path through the CSV splitter, calling on_row for each
+ * row.  Fills f->sha256 and f->bytes.  Returns false when the file could not
+ * be read to its end (f->refused is then set) or a callback stopped it.
+ */
+bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx);
+
+/* ld_refuse - mark the whole file refused with a detail and hint. */
+void ld_refuse(ld_file *f, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ld_reject - reject one row: count it and write it to the rejects file. */
+void ld_reject(ld_file *f, const csvr_row *row, const char *reason, const char *detail);
+
+/* ld_field_is - case-insensitive comparison of a field with a name. */
+bool ld_field_is(const csvr_field *field, const char *name);
+
+/*
+ * ld_events_load - stream a clicks/impressions file; with `dry` only
+ * validate (collecting f->days), else COPY the good rows.  Expects an open
+ * transaction.  Returns false when the file is refused or the server failed.
+ */
+bool ld_events_load(ld_file *f, bool dry);
+
+/*
+ * ld_tenant_from_rows - for a log file without folder or --company tenant:
+ * the company_id of its first data row, or 0 when there is none.
+ */
+int64_t ld_tenant_from_rows(const char *path, ld_kind kind);
+
+/*
+ * ld_entities_load - stream a companies/campaigns/ads file into a staging
+ * table and upsert it.  Expects an open transaction.
+ */
+bool ld_entities_load(ld_file *f);
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * loader.c - find input files and load each one exactly once (see loader.h).
+ *
+ * Per file:
+ *   1. hash the content; if the ledger has it for this tenant and kind, skip;
+ *   2. BEGIN; (--replace: delete the tenant's events on the file's days);
+ *      COPY the validated rows; mark the tenant-days dirty; insert the ledger
+ *      row (ON CONFLICT DO NOTHING: a racing run that got there first makes
+ *      this one roll back and report "skipped"); COMMIT.
+ * A kill at any point leaves either the whole file or nothing.
+ */
+#include "adreport/common.h"
+#include "adreport/days.h"
+#include "adreport/db.h"
+#include "adreport/events.h"
+#include "load_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+static const char *const kind_names[] = {"unknown", "companies", "campaigns",
+                                         "ads",     "clicks",    "impressions"};
+
+void ld_options_init(ld_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->rejects_dir = "rejects";
+    opts->max_reject_rate = 0.05;
+}
+
+const char *ld_kind_name(ld_kind kind)
+{
+    return kind_names[kind];
+}
+
+ld_kind ld_kind_parse(const char *s)
+{
+    for (int k = LD_COMPANIES; k <= LD_IMPRESSIONS; k++)
+        if (strcmp(s, kind_names[k]) == 0)
+            return (ld_kind)k;
+    return LD_UNKNOWN;
+}
+
+ld_kind ld_kind_from_name(const char *base)
+{
+    size_t n = strlen(base);
+    bool csv = (n > 4 && strcmp(base + n - 4, ".csv") == 0) ||
+               (n > 7 && strcmp(base + n - 7, ".csv.gz") == 0);
+    if (!csv)
+        return LD_UNKNOWN;
+    for (int k = LD_COMPANIES; k <= LD_IMPRESSIONS; k++)
+        if (strncmp(base, kind_names[k], strlen(kind_names[k])) == 0)
+            return (ld_kind)k;
+    return LD_UNKNOWN;
+}
+
+static bool is_entity(ld_kind k)
+{
+    return k == LD_COMPANIES || k == LD_CAMPAIGNS || k == LD_ADS;
+}
+
+bool ld_field_is(const csvr_field *field, const char *name)
+{
+    size_t n = strlen(name);
+    return field->ptr && field->len == n && strncasecmp(field->ptr, name, n) == 0;
+}
+
+void ld_refuse(ld_file *f, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->refuse_detail, sizeof f->refuse_detail, fmt, ap);
+    va_end(ap);
+    snprintf(f->refuse_hint, sizeof f->refuse_hint, "%s", hint ? hint : "");
+    f->refused = true;
+}
+
+void ld_reject(ld_file *f, const csvr_row *row, const char *reason, const char *detail)
+{
+    f->rows_rejected++;
+    rej_add(&f->rej, row->line, reason, detail, row->raw, row->raw_len);
+    adr_debug("  line %llu: %s: %s", (unsigned long long)row->line, reason, detail);
+}
+
+bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
+{
+    char err[256];
+    lf_reader *r = lf_open(f->path, err, sizeof err);
+    if (!r) {
+        ld_refuse(f, NULL, "could not open the file: %s", err);
+        return false;
+    }
+    csvr_parser *p = csvr_new(on_row, ctx);
+    char *buf = adr_xmalloc(LD_READ_CHUNK);
+    ssize_t n;
+    int stop = 0;
+    while ((n = lf_read(r, buf, LD_READ_CHUNK)) > 0)
+        if ((stop = csvr_feed(p, buf, (size_t)n)) != 0)
+            break;
+    if (n < 0)
+        ld_refuse(f, "a .gz file may be truncated: send it again", "could not read the file: %s",
+                  lf_error(r));
+    else if (!stop)
+        stop = csvr_finish(p);
+    f->bytes = lf_bytes_read(r);
+    lf_sha256_hex(r, f->sha256);
+    free(buf);
+    csvr_free(p);
+    lf_close(r);
+    return n >= 0 && !stop && !f->refused;
+}
+
+/* The tenant a folder name implies: all digits, 1..18 of them, not 0. */
+static int64_t tenant_of_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return 0;
+    const char *start = slash;
+    while (start > path && start[-1] != '/')
+        start--;
+    size_t len = (size_t)(slash - start);
+    if (len == 0 || len > 18)
+        return 0;
+    int64_t v = 0;
+    for (const char *c = start; c < slash; c++) {
+        if (*c < '0' || *c > '9')
+            return 0;
+        v = v * 10 + (*c - '0');
+    }
+    return v;
+}
+
+static void int_str(char *buf, size_t size, int64_t v)
+{
+    snprintf(buf, size, "%lld", (long long)v);
+}
+
+/* "{2026-11-01,2026-11-02}" for the days of f, plus a forced range. */
+static char *days_array(const ld_file *f, int32_t from, int32_t to, int32_t *min, int32_t *max)
+{
+    size_t n = f->days.count + (size_t)(to >= from ? to - from + 1 : 0);
+    char *out = adr_xmalloc(n * DAY_STR + 3);
+    char *p = out;
+    *p++ = '{';
+    *min = INT32_MAX;
+    *max = INT32_MIN;
+    size_t pos = 0;
+    int64_t day, one;
+    idmap merged;
+    idmap_init(&merged);
+    while (idmap_next(&f->days, &pos, &day, &one))
+        idmap_put(&merged, day, 1);
+    for (int32_t d = from; to >= from && d <= to; d++)
+        idmap_put(&merged, d, 1);
+    pos = 0;
+    while (idmap_next(&merged, &pos, &day, &one)) {
+        if (p > out + 1)
+            *p++ = ',';
+        day_format((int32_t)day, p);
+        p += DAY_STR - 1;
+        *min = day < *min ? (int32_t)day : *min;
+        *max = day > *max ? (int32_t)day : *max;
+    }
+    *p++ = '}';
+    *p = '\0';
+    idmap_free(&merged);
+    return out;
+}
+
+/* The statements of one file's transaction after its rows are parsed. */
+static bool exec_days(ld_file *f, const char *sql_name, int32_t from, int32_t to, bool ranged,
+                      const char *what)
+{
+    if (f->days.count == 0 && to < from)
+        return true;
+    char tenant[32], lo[DAY_STR], hi[DAY_STR];
+    int32_t min, max;
+    char *arr = days_array(f, from, to, &min, &max);
+    int_str(tenant, sizeof tenant, f->tenant);
+    day_format(min, lo);
+    day_format(max, hi);
+    const char *ranged_params[] = {tenant, lo, hi, arr};
+    const char *plain_params[] = {tenant, arr};
+    PGresult *res = ranged ? db_query(f->conn, sql_name, 4, ranged_params, what)
+                           : db_query(f->conn, sql_name, 2, plain_params, what);
+    free(arr);
+    PQclear(res);
+    return res != NULL;
+}
+
+static bool replace_days(ld_file *f)
+{
+    const char *sql = f->kind == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions";
+    return exec_days(f, sql, f->opts->replace_from_day, f->opts->replace_to_day, true,
+                     "delete the days being replaced");
+}
+
+static bool mark_dirty(ld_file *f)
+{
+    return exec_days(f, "queries/mark_dirty_days", f->opts->replace_from_day,
+                     f->opts->replace ? f->opts->replace_to_day : f->opts->replace_from_day - 1,
+                     false, "mark the changed days");
+}
+
+/* 1 when the ledger row was inserted, 0 when the content is already there. */
+static int ledger_insert(ld_file *f, int64_t file_size)
+{
+    char tenant[32], size[32], good[32], bad[32];
+    int_str(tenant, sizeof tenant, f->tenant);
+    int_str(size, sizeof size, file_size);
+    int_str(good, sizeof good, (int64_t)f->rows_good);
+    int_str(bad, sizeof bad, (int64_t)f->rows_rejected);
+    const char *params[] = {tenant, ld_kind_name(f->kind), f->sha256, f->name, size, good, bad,
+                            f->opts->replace ? "true" : "false"};
+    PGresult *res = db_query(f->conn, "queries/ledger_insert", 8, params, "record the file");
+    if (!res)
+        return -1;
+    int inserted = PQntuples(res) == 1;
+    PQclear(res);
+    return inserted;
+}
+
+/* Prints "skipped" and returns true when the ledger already has the content. */
+static int ledger_has(ld_file *f, const char *sha)
+{
+    char tenant[32];
+    int_str(tenant, sizeof tenant, f->tenant);
+    const char *params[] = {tenant, ld_kind_name(f->kind), sha};
+    PGresult *res = db_query(f->conn, "queries/ledger_lookup", 3, params, "read the ledger");
+    if (!res)
+        return -1;
+    int found = PQntuples(res) > 0;
+    if (found && adr_verbosity >= ADR_NORMAL)
+        printf("%-11s company %-6lld %s: skipped, content loaded before as \"%s\" at %s\n",
+               ld_kind_name(f->kind), (long long)f->tenant, f->name, PQgetvalue(res, 0, 0),
+               PQgetvalue(res, 0, 1));
+    PQclear(res);
+    return found;
+}
+
+static bool company_exists(PGconn *conn, int64_t company, bool *error)
+{
+    char id[32];
+    int_str(id, sizeof id, company);
+    const char *params[] = {id};
+    PGresult *res = db_query(conn, "queries/company_exists", 1, params, "look up the company");
+    *error = res == NULL;
+    bool found = res && PQntuples(res) > 0;
+    PQclear(res);
+    return found;
+}
+
+static void report_refused(const ld_file *f)
+{
+    char primary[4200];
+    adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", f->path),
+              f->refuse_detail, f->refuse_hint[0] ? f->refuse_hint : NULL);
+}
+
+static ld_result rollback(ld_file *f, ld_result result)
+{
+    PGresult *res = PQexec(f->conn, "ROLLBACK");
+    PQclear(res);
+    if (db_lost(f->conn))
+        return LD_ERROR;
+    return result;
+}
+
+/* Resolve the file's tenant; 0 with f->refused set when it cannot be told. */
+static int64_t resolve_tenant(ld_file *f, const char *path)
+{
+    int64_t t = tenant_of_folder(path);
+    if (!t)
+        t = f->opts->company;
+    f->tenant_forced = t != 0;
+    if (t || is_entity(f->kind))
+        return t;
+    t = ld_tenant_from_rows(path, f->kind);
+    if (!t)
+        ld_refuse(f,
+                  "put the file in a folder named after the company id (incoming/42/...), add "
+                  "a company_id column, or pass --company N",
+                  "the file's company cannot be told");
+    return t;
+}
+
+/* Load one file in its own transaction.  Prints its line. */
+static ld_result load_file(PGconn *conn, const ld_options *opts, const char *path, ld_kind kind,
+                           ld_totals *totals)
+{
+    double t0 = adr_now();
+    const char *slash = strrchr(path, '/');
+    ld_file f = {.conn = conn, .opts = opts, .path = path, .name = slash ? slash + 1 : path,
+                 .kind = kind};
+    idmap_init(&f.days);
+    idmap_init(&f.dirty_tenants);
+    ld_result result = LD_FAILED;
+    struct stat st;
+    char sha[LF_SHA256_HEX], err[256];
+
+    f.tenant = resolve_tenant(&f, path);
+    if (f.refused)
+        goto refused;
+    if (stat(path, &st) != 0 || !lf_hash_file(path, sha, err, sizeof err)) {
+        ld_refuse(&f, "a .gz file may be truncated: send it again", "could not read the file: %s",
+                  errno && !err[0] ? strerror(errno) : err);
+        goto refused;
+    }
+    if (f.tenant && !is_entity(kind)) {
+        bool error;
+        if (!company_exists(conn, f.tenant, &error)) {
+            if (error)
+                goto db_failed;
+            ld_refuse(&f, "load the companies file first, or check the folder name",
+                      "company %lld does not exist", (long long)f.tenant);
+            goto refused;
+        }
+    }
+    int seen = ledger_has(&f, sha);
+    if (seen < 0)
+        goto db_failed;
+    if (seen) {
+        result = LD_SKIPPED;
+        goto done;
+    }
+
+    char tenant_dir[32];
+    if (f.tenant)
+        int_str(tenant_dir, sizeof tenant_dir, f.tenant);
+    else
+        snprintf(tenant_dir, sizeof tenant_dir, "entities");
+    rej_init(&f.rej, opts->rejects_dir, tenant_dir, f.name);
+
+    if (opts->replace && !is_entity(kind)) {
+        /* The days to replace are the file's own: read it once to know them. */
+        if (!ld_events_load(&f, true))
+            goto stream_failed;
+        f.rows_good = f.rows_rejected = 0;
+        f.rej.count = 0;
+        rej_init(&f.rej, opts->rejects_dir, tenant_dir, f.name);
+    }
+    if (!db_exec_text(conn, "BEGIN", "start the file's transaction"))
+        goto db_failed;
+    if (opts->replace && !is_entity(kind) && !replace_days(&f))
+        goto db_failed_in_tx;
+    idmap_clear(&f.days);
+    bool ok = is_entity(kind) ? ld_entities_load(&f) : ld_events_load(&f, false);
+    if (!ok) {
+        result = rollback(&f, f.db_error && db_lost(conn) ? LD_ERROR : LD_FAILED);
+        goto stream_failed_after_rollback;
+    }
+    if (strcmp(sha, f.sha256) != 0) {
+        ld_refuse(&f, "load the file again once it is complete",
+                  "the file changed while it was being loaded");
+        result = rollback(&f, LD_FAILED);
+        goto refused;
+    }
+    uint64_t rows = f.rows_good + f.rows_rejected;
+    if (rows > 0 && (double)f.rows_rejected / (double)rows > opts->max_reject_rate) {
+        ld_refuse(&f, "see the rejects file; if the file is right, raise --max-reject-rate",
+                  "%llu of %llu rows rejected (%.1f%%), more than --max-reject-rate %.1f%%: "
+                  "probably not the expected format",
+                  (unsigned long long)f.rows_rejected, (unsigned long long)rows,
+                  100.0 * (double)f.rows_rejected / (double)rows, 100.0 * opts->max_reject_rate);
+        result = rollback(&f, LD_FAILED);
+        rej_close(&f.rej);
+        goto refused;
+    }
+    if (!is_entity(kind) && !mark_dirty(&f))
+        goto db_failed_in_tx;
+    int inserted = ledger_insert(&f, (int64_t)st.st_size);
+    if (inserted < 0)
+        goto db_failed_in_tx;
+    if (!inserted) { /* a concurrent run loaded the same content first */
+        result = rollback(&f, LD_SKIPPED);
+        rej_close(&f.rej);
+        if (result == LD_SKIPPED)
+            ledger_has(&f, sha);
+        goto done;
+    }
+    if (!db_exec_text(conn, "COMMIT", "commit the file"))
+        goto db_failed;
+    result = LD_LOADED;
+    if (!rej_close(&f.rej))
+        result = LD_ERROR;
+    double secs = adr_now() - t0;
+    if (adr_verbosity >= ADR_NORMAL)
+        printf("%-11s company %-6lld %s: loaded %llu rows, rejected %llu, %.2f s, %.0f rows/s\n",
+               ld_kind_name(kind), (long long)f.tenant, f.name, (unsigned long long)f.rows_good,
+               (unsigned long long)f.rows_rejected, secs,
+               secs > 0 ? (double)f.rows_good / secs : 0.0);
+    totals->rows_loaded += f.rows_good;
+    totals->rows_rejected += f.rows_rejected;
+    totals->bytes += f.bytes;
+    goto done;
+
+db_failed_in_tx:
+    result = rollback(&f, LD_FAILED);
+    goto db_failed_after_rollback;
+db_failed:
+    result = db_lost(conn) ? LD_ERROR : LD_FAILED;
+db_failed_after_rollback:
+    rej_close(&f.rej);
+    {
+        char primary[4200];
+        adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", path),
+                  "the database statement above failed; the file was not loaded", NULL);
+    }
+    goto done;
+stream_failed:
+    if (f.db_error) {
+        result = db_lost(conn) ? LD_ERROR : LD_FAILED;
+        goto db_failed_after_rollback;
+    }
+    result = LD_FAILED;
+stream_failed_after_rollback:
+    rej_close(&f.rej);
+    if (f.refused)
+        report_refused(&f);
+    else if (result != LD_ERROR) {
+        char primary[4200];
+        adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", path),
+                  "the database rejected the rows; nothing of the file was loaded",
+                  "see the server's message above");
+    }
+    goto done;
+refused:
+    report_refused(&f);
+done:
+    if (result == LD_LOADED)
+        totals->files_loaded++;
+    else if (result == LD_SKIPPED)
+        totals->files_skipped++;
+    else
+        totals->files_failed++;
+    idmap_free(&f.days);
+    idmap_free(&f.dirty_tenants);
+    return result;
+}
+
+/* --- finding files ------------------------------------------------------ */
+
+typedef struct path_list {
+    char **paths;
+    ld_kind *kinds;
+    size_t count, cap;
+} path_list;
+
+static void add_path(path_list *l, const char *path, ld_kind kind)
+{
+    if (l->count == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->paths = adr_xrealloc(l->paths, l->cap * sizeof *l->paths);
+        l->kinds = adr_xrealloc(l->kinds, l->cap * sizeof *l->kinds);
+    }
+    l->paths[l->count] = adr_xstrdup(path);
+    l->kinds[l->count] = kind;
+    l->count++;
+}
+
+static bool walk(path_list *l, const char *dir, ld_kind forced)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        char primary[4200];
+        adr_error(adr_fmt(primary, sizeof primary, "could not open folder \"%s\"", dir),
+                  strerror(errno), NULL);
+        return false;
+    }
+    bool ok = true;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* ., .., and hidden files such as editors' temporaries */
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
+            continue;
+        struct stat st;
+        if (stat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            ok &= walk(l, path, forced);
+            continue;
+        }
+        ld_kind kind = forced ? forced : ld_kind_from_name(e->d_name);
+        if (kind == LD_UNKNOWN) {
+            char primary[4200];
+            adr_warning(adr_fmt(primary, sizeof primary, "skipping \"%s\"", path),
+                        "the name does not say what it holds",
+                        "name files companies*.csv, campaigns*.csv, ads*.csv, clicks*.csv or "
+                        "impressions*.csv (optionally .gz)");
+            continue;
+        }
+        add_path(l, path, kind);
+    }
+    closedir(d);
+    return ok;
+}
+
+static const path_list *sort_list;
+
+/* Entity files first, parents before children; then logs by path. */
+static int by_kind_then_path(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    ld_kind ki = sort_list->kinds[i], kj = sort_list->kinds[j];
+    int ri = is_entity(ki) ? (int)ki : 10, rj = is_entity(kj) ? (int)kj : 10;
+    if (ri != rj)
+        return ri - rj;
+    return strcmp(sort_list->paths[i], sort_list->paths[j]);
+}
+
+int ld_exit_code(const ld_totals *t, bool error)
+{
+    if (error)
+        return ADR_EXIT_ERROR;
+    if (t->files_failed)
+        return ADR_EXIT_FILE_FAILED;
+    if (t->rows_rejected)
+        return ADR_EXIT_REJECTS;
+    return ADR_EXIT_OK;
+}
+
+int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int npaths,
+                  ld_totals *totals)
+{
+    path_list list = {0};
+    bool error = false;
+    for (int i = 0; i < npaths; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            char primary[4200];
+            adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", paths[i]),
+                      strerror(errno), NULL);
+            totals->files_failed++;
+        } else if (S_ISDIR(st.st_mode)) {
+            error |= !walk(&list, paths[i], opts->kind);
+        } else {
+            ld_kind kind = opts->kind ? opts->kind : ld_kind_from_name(strrchr(paths[i], '/')
+                                                                           ? strrchr(paths[i], '/') + 1
+                                                                           : paths[i]);
+            if (kind == LD_UNKNOWN) {
+                char primary[4200];
+                adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", paths[i]),
+                          "the name does not say what the file holds",
+                          "name it clicks*.csv, impressions*.csv, companies*.csv, campaigns*.csv "
+                          "or ads*.csv (optionally .gz), or pass --kind");
+                totals->files_failed++;
+                continue;
+            }
+            add_path(&list, paths[i], kind);
+        }
+    }
+    size_t *order = adr_xmalloc((list.count + 1) * sizeof *order);
+    for (size_t i = 0; i < list.count; i++)
+        order[i] = i;
+    sort_list = &list;
+    qsort(order, list.count, sizeof *order, by_kind_then_path);
+
+    double t0 = adr_now();
+    for (size_t i = 0; i < list.count && !error; i++) {
+        const char *path = list.paths[order[i]];
+        ld_result r = load_file(conn, opts, path, list.kinds[order[i]], totals);
+        if (r == LD_ERROR)
+            error = true;
+        if (opts->on_done)
+            opts->on_done(opts->on_done_ctx, path, r);
+    }
+    totals->seconds += adr_now() - t0;
+    for (size_t i = 0; i < list.count; i++)
+        free(list.paths[i]);
+    free(list.paths);
+    free(list.kinds);
+    free(order);
+    return ld_exit_code(totals, error);
+}
