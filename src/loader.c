@@ -51,7 +51,8 @@ ld_kind ld_kind_from_name(const char *base)
     size_t n = strlen(base);
     bool csv = (n > 4 && strcmp(base + n - 4, ".csv") == 0) ||
                (n > 7 && strcmp(base + n - 7, ".csv.gz") == 0);
-    if (!csv)
+    /* Our own rejects files may sit beside the inputs: never load them. */
+    if (!csv || strstr(base, ".rejects.csv"))
         return LD_UNKNOWN;
     for (int k = LD_COMPANIES; k <= LD_IMPRESSIONS; k++)
         if (strncmp(base, kind_names[k], strlen(kind_names[k])) == 0)

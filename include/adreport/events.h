@@ -30,19 +30,19 @@
  * most 6 base-10000 digits (+1 for alignment of the fraction).
  */
 typedef struct ev_numeric {
-    int16_t ndigits;   /* number of entries used in digits[] */
-    int16_t weight;    /* weight of digits[0], in base-10000 positions */
-    uint16_t sign;     /* 0x0000 positive (costs are never negative) */
-    uint16_t dscale;   /* always EV_COST_SCALE */
+    int16_t ndigits; /* number of entries used in digits[] */
+    int16_t weight;  /* weight of digits[0], in base-10000 positions */
+    uint16_t sign;   /* 0x0000 positive (costs are never negative) */
+    uint16_t dscale; /* always EV_COST_SCALE */
     uint16_t digits[8];
 } ev_numeric;
 
 /* An inet value in PostgreSQL's binary wire format (inet_send). */
 typedef struct ev_inet {
-    uint8_t family; /* 2 = PGSQL_AF_INET, 3 = PGSQL_AF_INET6 */
-    uint8_t bits;   /* 32 or 128 */
+    uint8_t family;  /* 2 = PGSQL_AF_INET, 3 = PGSQL_AF_INET6 */
+    uint8_t bits;    /* 32 or 128 */
     uint8_t is_cidr; /* always 0 */
-    uint8_t nb;     /* 4 or 16 */
+    uint8_t nb;      /* 4 or 16 */
     uint8_t addr[16];
 } ev_inet;
 
@@ -61,11 +61,16 @@ bool ev_parse_int64(const char *s, size_t len, int64_t *out, const char **why);
 
 /*
  * ev_parse_timestamp - `YYYY-MM-DD HH:MM:SS[.f{1,6}]`, a 'T' may replace the
- * space, optionally followed by 'Z' or `+HH:MM` / `-HH:MM`.  The result is
- * UTC microseconds since 2000-01-01 00:00:00 (PostgreSQL's timestamp epoch),
- * ready for binary COPY into `timestamp without time zone`.  Years
- * 0001..9999; impossible dates (Feb 30, hour 24, minute 60, second 60) are
- * rejected.  Example: "2026-11-25T23:30:00-01:00" -> 2026-11-26 00:30:00 UTC.
+ * space, optionally followed by 'Z' or `+HH:MM` / `-HH:MM` (hours 00..14,
+ * minutes 00..59; upper-case 'T' and 'Z' only).  No zone means UTC.  The
+ * result is UTC microseconds since 2000-01-01 00:00:00 (PostgreSQL's
+ * timestamp epoch), ready for binary COPY into `timestamp without time
+ * zone`.  Years 0001..9999 as written; impossible dates (Feb 30, Feb 29 of a
+ * non-leap year, hour 24, minute 60, second 60) are rejected although
+ * PostgreSQL would roll some of them over.  An offset may carry the UTC
+ * instant just past that range (0001-01-01 00:00+01:00 is 1 BC), which
+ * PostgreSQL stores fine.
+ * Example: "2026-11-25T23:30:00-01:00" -> 2026-11-26 00:30:00 UTC.
  */
 bool ev_parse_timestamp(const char *s, size_t len, int64_t *usec, const char **why);
 
@@ -84,16 +89,24 @@ bool ev_parse_cost(const char *s, size_t len, ev_numeric *out, const char **why)
 
 /*
  * ev_parse_ip - an IPv4 dotted quad or an IPv6 address (no prefix length,
- * no zone).  Example: "10.0.0.1", "2001:db8::1".
+ * no zone, at most 45 characters), as the C library's inet_pton reads them.
+ * That is slightly stricter than PostgreSQL's inet input, which also takes
+ * "010.0.0.1" and "1.2.3.4.", and never looser.
+ * Example: "10.0.0.1", "2001:db8::1".
  */
 bool ev_parse_ip(const char *s, size_t len, ev_inet *out, const char **why);
 
 /*
  * ev_valid_json - true when s[0..len) is one JSON value (RFC 8259, surrounding
- * whitespace allowed) that PostgreSQL can store as jsonb: no \u0000, no
- * unpaired surrogate escapes, numbers with an exponent of at most 1000 in
- * magnitude, nesting at most EV_JSON_MAX_DEPTH.  Validates without
- * allocating.  Example: "{\"ua\":\"Mozilla\"}" -> true.
+ * whitespace allowed) that PostgreSQL 15 can store as jsonb: no \u0000, no
+ * unpaired surrogate escapes, numbers that fit PostgreSQL's numeric
+ * (magnitude below 10^131072, display scale = fraction digits written minus
+ * exponent at most 16383, |exponent| at most 2^30 - 2; note "1e1001" IS
+ * accepted: PostgreSQL 15 has no +-1000 exponent limit), nesting at most
+ * EV_JSON_MAX_DEPTH (PostgreSQL itself goes deeper).  s must already be
+ * valid UTF-8 (ev_valid_utf8).  Validates without allocating or recursing.
+ * Not checked: jsonb's 256 MB total size limit; callers bound field length.
+ * Example: "{\"ua\":\"Mozilla\"}" -> true.
  */
 bool ev_valid_json(const char *s, size_t len, const char **why);
 

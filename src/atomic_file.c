@@ -1,0 +1,189 @@
+/*
+ * atomic_file.c - write to a temporary name, sync, rename (see atomic_file.h).
+ */
+#include "adreport/atomic_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Record why a step failed; err is the errno of that step. */
+static bool fail(af_file *f, const char *step, const char *path, int err)
+{
+    /* Show only the file name: the folder is in the caller's primary message. */
+    const char *base = strrchr(path, '/');
+    f->error_no = err ? err : EIO;
+    snprintf(f->error, sizeof f->error, "%s \"%s\": %s", step, base ? base + 1 : path,
+             strerror(f->error_no));
+    return false;
+}
+
+static bool set_names(af_file *f, const char *dir, const char *name)
+{
+    memset(f, 0, sizeof *f);
+    int n1 = snprintf(f->dir, sizeof f->dir, "%s", dir);
+    int n2 = snprintf(f->path, sizeof f->path, "%s/%s", dir, name);
+    int n3 = snprintf(f->tmp_path, sizeof f->tmp_path, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+    if (n1 < 0 || n2 < 0 || n3 < 0 || (size_t)n1 >= sizeof f->dir ||
+        (size_t)n2 >= sizeof f->path || (size_t)n3 >= sizeof f->tmp_path)
+        return fail(f, "name", name, ENAMETOOLONG);
+    return true;
+}
+
+bool af_reserve(af_file *f, const char *dir, const char *name)
+{
+    if (!set_names(f, dir, name))
+        return false;
+    f->pending = true;
+    return true;
+}
+
+bool af_open(af_file *f, const char *dir, const char *name)
+{
+    if (!set_names(f, dir, name))
+        return false;
+    /* O_TRUNC: a temporary file of a crashed run with our pid is garbage. */
+    int fd = open(f->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return fail(f, "create", f->tmp_path, errno);
+    f->pending = true;
+    f->fp = fdopen(fd, "w");
+    if (!f->fp) {
+        int err = errno;
+        close(fd);
+        unlink(f->tmp_path);
+        f->pending = false;
+        return fail(f, "open", f->tmp_path, err);
+    }
+    errno = 0; /* so a write error's errno is the one af_sync sees */
+    return true;
+}
+
+bool af_sync(af_file *f)
+{
+    if (f->fp) {
+        FILE *fp = f->fp;
+        f->fp = NULL;
+        /* A failed buffered write only sets the error flag; its errno is
+         * still the last error unless a later call overwrote it. */
+        if (ferror(fp)) {
+            int err = errno;
+            fclose(fp);
+            return fail(f, "write", f->tmp_path, err);
+        }
+        if (fflush(fp) != 0) {
+            int err = errno;
+            fclose(fp);
+            return fail(f, "write", f->tmp_path, err);
+        }
+        if (fsync(fileno(fp)) != 0) {
+            int err = errno;
+            fclose(fp);
+            return fail(f, "fsync", f->tmp_path, err);
+        }
+        if (fclose(fp) != 0)
+            return fail(f, "close", f->tmp_path, errno);
+        return true;
+    }
+    int fd = open(f->tmp_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(f, "open", f->tmp_path, errno);
+    if (fsync(fd) != 0) {
+        int err = errno;
+        close(fd);
+        return fail(f, "fsync", f->tmp_path, err);
+    }
+    if (close(fd) != 0)
+        return fail(f, "close", f->tmp_path, errno);
+    return true;
+}
+
+bool af_rename(af_file *f)
+{
+    if (rename(f->tmp_path, f->path) != 0)
+        return fail(f, "rename", f->tmp_path, errno);
+    f->pending = false;
+    /* The rename is durable only once the folder's entry is on disk. */
+    int fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(f, "open folder", f->dir, errno);
+    if (fsync(fd) != 0 && errno != EINVAL) { /* EINVAL: fs cannot sync folders */
+        int err = errno;
+        close(fd);
+        return fail(f, "fsync folder", f->dir, err);
+    }
+    close(fd);
+    return true;
+}
+
+bool af_commit(af_file *f)
+{
+    return af_sync(f) && af_rename(f);
+}
+
+void af_abort(af_file *f)
+{
+    if (f->fp) {
+        fclose(f->fp); /* the file is discarded: its close error does not matter */
+        f->fp = NULL;
+    }
+    if (f->pending) {
+        unlink(f->tmp_path);
+        f->pending = false;
+    }
+}
+
+const char *af_hint(int error_no)
+{
+    switch (error_no) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+        return "free space on that file system (or write elsewhere) and rerun; the previous "
+               "file was left as it was";
+    case EACCES:
+    case EPERM:
+    case EROFS:
+        return "make the folder writable for this user (or write elsewhere) and rerun; the "
+               "previous file was left as it was";
+    case ENOTDIR:
+        return "a file stands where a folder is needed: move it away and rerun";
+    default:
+        return "fix the cause and rerun; the previous file was left as it was";
+    }
+}
+
+bool af_mkdirs(const char *path, char *error, size_t size)
+{
+    char buf[PATH_MAX];
+    if (!*path || snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        errno = *path ? ENAMETOOLONG : ENOENT;
+        snprintf(error, size, "mkdir \"%s\": %s", path, strerror(errno));
+        return false;
+    }
+    /* Create each prefix in turn; an existing folder is fine, an existing
+     * file in the way is ENOTDIR. */
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0) {
+            int err = errno;
+            struct stat st;
+            if (err != EEXIST || stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                if (err == EEXIST)
+                    err = ENOTDIR;
+                snprintf(error, size, "mkdir \"%s\": %s", buf, strerror(err));
+                errno = err;
+                return false;
+            }
+        }
+        *p = saved;
+        if (saved == '\0')
+            break;
+    }
+    return true;
+}
