@@ -1,0 +1,2 @@
+-- Every tenant (rollup --all without --company).
+SELECT id FROM companies ORDER BY id
