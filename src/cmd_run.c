@@ -1,9 +1,123 @@
-/* cmd_run.c - placeholder until its issue lands. */
+/*
+ * cmd_run.c - `adreport run --incoming DIR`: the nightly job cron calls.
+ *
+ * lock -> load (entity files, then DIR/<company_id>/ logs) -> archive what
+ * committed -> rollup of the changed tenant-days -> reports of the changed
+ * tenant-months -> summary.  Exit codes are the loader's (0, 3, 4), 1 for
+ * any other error and 75 when another run holds the lock.
+ */
 #include "adreport/cli.h"
 #include "adreport/common.h"
+#include "adreport/db.h"
+#include "adreport/job.h"
+#include "adreport/loader.h"
+#include "adreport/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char usage[] =
+    "Usage: adreport run --incoming DIR [OPTIONS]\n\n"
+    "The nightly job: load new files (entity files at the top of DIR, logs under\n"
+    "DIR/<company_id>/), roll up the changed days, write the changed months' reports.\n"
+    "Safe to rerun: loaded content is skipped.  Exits 75 if another run is active.\n\n"
+    "  --incoming DIR       where new files arrive (required)\n"
+    "  --reports DIR        report output (default ./reports)\n"
+    "  --rejects DIR        rejected rows (default ./rejects)\n"
+    "  --archive DIR        move each committed (or already loaded) file here\n"
+    "  --max-reject-rate R  refuse a file with a larger rejected share (default 0.05)\n";
+
+typedef struct archive_ctx {
+    const char *incoming, *archive;
+    job_summary *summary;
+    bool failed;
+} archive_ctx;
+
+/* Only after its transaction committed (or it was loaded before) does a
+ * file leave the incoming folder: a failed file stays for the next run. */
+static void archive_done(void *ctx, const char *path, ld_result result)
+{
+    archive_ctx *a = ctx;
+    if (result != LD_LOADED && result != LD_SKIPPED)
+        return;
+    if (job_archive(a->incoming, a->archive, path))
+        a->summary->archived++;
+    else
+        a->failed = true;
+}
+
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_usage_error("run", "not implemented yet");
+    enum { OPT_INCOMING = 256, OPT_REPORTS, OPT_REJECTS, OPT_ARCHIVE, OPT_RATE };
+    static const struct option longopts[] = {{"incoming", required_argument, NULL, OPT_INCOMING},
+                                             {"reports", required_argument, NULL, OPT_REPORTS},
+                                             {"rejects", required_argument, NULL, OPT_REJECTS},
+                                             {"archive", required_argument, NULL, OPT_ARCHIVE},
+                                             {"max-reject-rate", required_argument, NULL, OPT_RATE},
+                                             CLI_COMMON_OPTIONS};
+    struct cli_common common = {0};
+    ld_options lo;
+    ld_options_init(&lo);
+    const char *incoming = NULL, *reports = RPT_DEFAULT_OUT, *archive = NULL;
+    int opt;
+    char *end;
+    while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_INCOMING:
+            incoming = optarg;
+            break;
+        case OPT_REPORTS:
+            reports = optarg;
+            break;
+        case OPT_REJECTS:
+            lo.rejects_dir = optarg;
+            break;
+        case OPT_ARCHIVE:
+            archive = optarg;
+            break;
+        case OPT_RATE:
+            lo.max_reject_rate = strtod(optarg, &end);
+            if (*end || end == optarg || lo.max_reject_rate < 0 || lo.max_reject_rate > 1)
+                return cli_usage_error("run", "--max-reject-rate takes a number from 0 to 1");
+            break;
+        default:
+            if (!cli_common_option(opt, optarg, &common, usage))
+                return cli_usage_error("run", "unknown option");
+        }
+    }
+    if (!incoming)
+        return cli_usage_error("run", "--incoming DIR is required");
+    if (optind != argc)
+        return cli_usage_error("run", "run takes no arguments besides its options");
+
+    PGconn *conn = db_connect(common.db);
+    if (!conn)
+        return ADR_EXIT_ERROR;
+    int rc = job_lock(conn);
+    if (rc != ADR_EXIT_OK) {
+        PQfinish(conn);
+        return rc;
+    }
+    job_summary summary = {0};
+    archive_ctx actx = {incoming, archive, &summary, false};
+    if (archive) {
+        lo.on_done = archive_done;
+        lo.on_done_ctx = &actx;
+    }
+    char *paths[] = {(char *)incoming};
+    adr_info("load: %s", incoming);
+    int load_rc = ld_load_paths(conn, &lo, paths, 1, &summary.load);
+    ld_print_totals(&summary.load);
+    rc = load_rc;
+    if (load_rc != ADR_EXIT_ERROR) {
+        adr_info("rollup and reports");
+        int stage_rc = job_rollup_and_report(conn, 0, false, 0, 0, reports, &summary);
+        if (stage_rc != ADR_EXIT_OK)
+            rc = ADR_EXIT_ERROR;
+    }
+    if (actx.failed && rc != ADR_EXIT_ERROR)
+        rc = ADR_EXIT_ERROR;
+    job_print_summary(&summary, rc);
+    PQfinish(conn);
+    return rc;
 }

@@ -180,6 +180,10 @@ static void take_row(ev_loader *ev, const csvr_row *row)
         reject_value(ev, row, "bad_time", EC_TIME, why ? why : "not a timestamp");
         return;
     }
+    if (f->opts->backfill && (ev_day_of(usec) < f->opts->from_day || ev_day_of(usec) > f->opts->to_day)) {
+        reject_value(ev, row, "outside_range", EC_TIME, "outside the backfilled days");
+        return;
+    }
     const csvr_field *fs = field(ev, row, EC_SITE);
     if (!fs->ptr || fs->len == 0) {
         reject_value(ev, row, "empty_site_url", EC_SITE, "");

@@ -195,18 +195,36 @@ static bool exec_days(ld_file *f, const char *sql_name, int32_t from, int32_t to
     return res != NULL;
 }
 
+/* No forced range: exec_days takes from > to as "none". */
+#define NO_RANGE 1, 0
+
 static bool replace_days(ld_file *f)
 {
     const char *sql = f->kind == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions";
-    return exec_days(f, sql, f->opts->replace_from_day, f->opts->replace_to_day, true,
-                     "delete the days being replaced");
+    return exec_days(f, sql, NO_RANGE, true, "delete the days being replaced");
 }
 
 static bool mark_dirty(ld_file *f)
 {
-    return exec_days(f, "queries/mark_dirty_days", f->opts->replace_from_day,
-                     f->opts->replace ? f->opts->replace_to_day : f->opts->replace_from_day - 1,
-                     false, "mark the changed days");
+    return exec_days(f, "queries/mark_dirty_days", NO_RANGE, false, "mark the changed days");
+}
+
+bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t to_day)
+{
+    ld_options opts;
+    ld_options_init(&opts);
+    ld_file f = {.conn = conn, .opts = &opts, .tenant = company};
+    idmap_init(&f.days);
+    bool ok = true;
+    for (ld_kind k = LD_CLICKS; ok && k <= LD_IMPRESSIONS; k++) {
+        f.kind = k;
+        ok = exec_days(&f, k == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions",
+                       from_day, to_day, true, "delete the backfilled days");
+    }
+    ok = ok && exec_days(&f, "queries/mark_dirty_days", from_day, to_day, false,
+                         "mark the backfilled days");
+    idmap_free(&f.days);
+    return ok;
 }
 
 /* 1 when the ledger row was inserted, 0 when the content is already there. */
@@ -219,7 +237,8 @@ static int ledger_insert(ld_file *f, int64_t file_size)
     int_str(bad, sizeof bad, (int64_t)f->rows_rejected);
     const char *params[] = {tenant, ld_kind_name(f->kind), f->sha256, f->name, size, good, bad,
                             f->opts->replace ? "true" : "false"};
-    PGresult *res = db_query(f->conn, "queries/ledger_insert", 8, params, "record the file");
+    PGresult *res = db_query(f->conn, f->opts->backfill ? "queries/ledger_upsert" : "queries/ledger_insert",
+                             8, params, "record the file");
     if (!res)
         return -1;
     int inserted = PQntuples(res) == 1;
@@ -266,7 +285,8 @@ static void report_refused(const ld_file *f)
 
 static ld_result rollback(ld_file *f, ld_result result)
 {
-    PGresult *res = PQexec(f->conn, "ROLLBACK");
+    /* In a backfill the caller owns the transaction and rolls it all back. */
+    PGresult *res = PQexec(f->conn, f->opts->backfill ? "SELECT 1" : "ROLLBACK");
     PQclear(res);
     if (db_lost(f->conn))
         return LD_ERROR;
@@ -323,7 +343,7 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
             goto refused;
         }
     }
-    int seen = ledger_has(&f, sha);
+    int seen = opts->backfill ? 0 : ledger_has(&f, sha);
     if (seen < 0)
         goto db_failed;
     if (seen) {
@@ -346,7 +366,7 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
         f.rej.count = 0;
         rej_init(&f.rej, opts->rejects_dir, tenant_dir, f.name);
     }
-    if (!db_exec_text(conn, "BEGIN", "start the file's transaction"))
+    if (!opts->backfill && !db_exec_text(conn, "BEGIN", "start the file's transaction"))
         goto db_failed;
     if (opts->replace && !is_entity(kind) && !replace_days(&f))
         goto db_failed_in_tx;
@@ -385,7 +405,7 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
             ledger_has(&f, sha);
         goto done;
     }
-    if (!db_exec_text(conn, "COMMIT", "commit the file"))
+    if (!opts->backfill && !db_exec_text(conn, "COMMIT", "commit the file"))
         goto db_failed;
     result = LD_LOADED;
     if (!rej_close(&f.rej))

@@ -34,6 +34,9 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    /* Line-buffered, so progress on stderr and results on stdout interleave
+     * in order in logs and cron mail. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
         usage(stderr);
         return ADR_EXIT_USAGE;

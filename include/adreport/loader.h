@@ -40,8 +40,13 @@ typedef struct ld_options {
     int64_t company;         /* --company, or 0 when not given */
     ld_kind kind;            /* --kind, or LD_UNKNOWN to go by name */
     bool replace;            /* replace the tenant's events on the file's days */
-    /* Backfill: with replace, also clear these whole days (may be 0/0). */
-    int32_t replace_from_day, replace_to_day; /* days since 2000-01-01, inclusive */
+    /*
+     * Backfill: every file joins the caller's open transaction, which has
+     * already cleared the tenant's events of from_day..to_day; rows outside
+     * that range are rejected, and files loaded before are loaded again.
+     */
+    bool backfill;
+    int32_t from_day, to_day; /* days since 2000-01-01, inclusive */
     ld_done_fn on_done;
     void *on_done_ctx;
 } ld_options;
@@ -73,6 +78,12 @@ const char *ld_kind_name(ld_kind kind);
  */
 int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int npaths,
                   ld_totals *totals);
+
+/*
+ * ld_backfill_begin - in an open transaction, delete tenant `company`'s
+ * clicks and impressions on from_day..to_day and mark those days dirty.
+ */
+bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t to_day);
 
 /* ld_print_totals - the "total: ..." line on stdout. */
 void ld_print_totals(const ld_totals *totals);

@@ -1,0 +1,103 @@
+/*
+ * job.c - the stages of the nightly job after loading (see job.h).
+ */
+#include "adreport/job.h"
+#include "adreport/common.h"
+#include "adreport/db.h"
+#include "adreport/report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int job_lock(PGconn *conn)
+{
+    int got = db_try_lock(conn, "run");
+    if (got < 0)
+        return ADR_EXIT_ERROR;
+    if (got == 0) {
+        adr_error("another adreport run or backfill is in progress on this database",
+                  "the run lock (a PostgreSQL advisory lock) is held by another session",
+                  "nothing was done; the next scheduled run picks up the files");
+        return ADR_EXIT_LOCKED;
+    }
+    return ADR_EXIT_OK;
+}
+
+int job_rollup_and_report(PGconn *conn, int64_t company, bool ranged, int32_t from_day,
+                          int32_t to_day, const char *reports_dir, job_summary *s)
+{
+    ru_options ru = {.ranged = ranged, .from_day = from_day, .to_day = to_day};
+    if (company) {
+        ru.companies = &company;
+        ru.ncompanies = 1;
+    }
+    if (!ru_run(conn, &ru, &s->rollup))
+        return ADR_EXIT_ERROR;
+
+    double t0 = adr_now();
+    rpt_options rpt;
+    rpt_options_init(&rpt);
+    rpt.changed = true;
+    rpt.out_dir = reports_dir;
+    if (company) {
+        rpt.companies = &company;
+        rpt.ncompanies = 1;
+    }
+    s->report_rc = rpt_run(conn, &rpt);
+    s->report_seconds = adr_now() - t0;
+    return s->report_rc;
+}
+
+/* mkdir -p of the folders above path. */
+static bool make_parents(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int rc = mkdir(path, 0775);
+        *p = '/';
+        if (rc != 0 && errno != EEXIST)
+            return false;
+    }
+    return true;
+}
+
+bool job_archive(const char *incoming, const char *archive, const char *path)
+{
+    size_t n = strlen(incoming);
+    while (n > 0 && incoming[n - 1] == '/')
+        n--;
+    const char *rel = strncmp(path, incoming, n) == 0 ? path + n : path;
+    while (*rel == '/')
+        rel++;
+    char dest[4096];
+    char primary[4400];
+    if ((size_t)snprintf(dest, sizeof dest, "%s/%s", archive, rel) >= sizeof dest ||
+        !make_parents(dest) || rename(path, dest) != 0) {
+        adr_error(adr_fmt(primary, sizeof primary, "could not archive \"%s\"", path),
+                  strerror(errno),
+                  errno == EXDEV ? "put --archive on the same filesystem as --incoming" : NULL);
+        return false;
+    }
+    return true;
+}
+
+void job_print_summary(const job_summary *s, int rc)
+{
+    const ld_totals *l = &s->load;
+    printf("summary: files %llu loaded, %llu skipped, %llu failed; rows %llu loaded, %llu "
+           "rejected; %llu archived\n",
+           (unsigned long long)l->files_loaded, (unsigned long long)l->files_skipped,
+           (unsigned long long)l->files_failed, (unsigned long long)l->rows_loaded,
+           (unsigned long long)l->rows_rejected, (unsigned long long)s->archived);
+    printf("summary: rollup %llu tenants, %llu days; seconds: load %.2f, rollup %.2f, report "
+           "%.2f; exit %d\n",
+           (unsigned long long)s->rollup.tenants, (unsigned long long)s->rollup.days, l->seconds,
+           s->rollup.seconds, s->report_seconds, rc);
+    fflush(stdout);
+}

@@ -1,0 +1,410 @@
+/*
+ * report_model.c - one tenant's report for a period, read with the
+ * sql/queries/report_*.sql statements (see report.h).
+ *
+ * Cells keep the text PostgreSQL formatted (money rounded on numeric), and
+ * point straight into the PGresult that owns it; values[] parses that text
+ * once for the XLSX writer.
+ */
+#include "adreport/report.h"
+#include "adreport/common.h"
+#include "adreport/db.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SECONDS_PER_DAY 86400
+
+/* Column lists: the CSV headers, which are also the SQL aliases (checked). */
+static const rpt_column campaign_columns[] = {
+    {"campaign_id", "Campaign ID", RPT_ID},
+    {"campaign_name", "Campaign", RPT_TEXT},
+    {"state", "State", RPT_TEXT},
+    {"cost_model", "Cost model", RPT_TEXT},
+    {"monthly_budget_usd", "Monthly budget (USD)", RPT_MONEY},
+    {"impressions", "Impressions", RPT_COUNT},
+    {"clicks", "Clicks", RPT_COUNT},
+    {"ctr", "CTR", RPT_RATIO},
+    {"spend_usd", "Spend (USD)", RPT_MONEY},
+    {"cpc_usd", "CPC (USD)", RPT_MONEY},
+    {"cpm_usd", "CPM (USD)", RPT_MONEY},
+    {"budget_pacing", "Budget pacing", RPT_RATIO},
+    {"blacklisted_spend_usd", "Blacklisted spend (USD)", RPT_MONEY},
+};
+
+static const rpt_column ad_columns[] = {
+    {"ad_id", "Ad ID", RPT_ID},
+    {"ad_name", "Ad", RPT_TEXT},
+    {"campaign_id", "Campaign ID", RPT_ID},
+    {"campaign_name", "Campaign", RPT_TEXT},
+    {"impressions", "Impressions", RPT_COUNT},
+    {"clicks", "Clicks", RPT_COUNT},
+    {"ctr", "CTR", RPT_RATIO},
+    {"spend_usd", "Spend (USD)", RPT_MONEY},
+    {"cpc_usd", "CPC (USD)", RPT_MONEY},
+    {"cpm_usd", "CPM (USD)", RPT_MONEY},
+};
+
+static const rpt_column daily_columns[] = {
+    {"day", "Day", RPT_DATE},
+    {"campaign_id", "Campaign ID", RPT_ID},
+    {"campaign_name", "Campaign", RPT_TEXT},
+    {"impressions", "Impressions", RPT_COUNT},
+    {"clicks", "Clicks", RPT_COUNT},
+    {"ctr", "CTR", RPT_RATIO},
+    {"spend_usd", "Spend (USD)", RPT_MONEY},
+};
+
+static const rpt_column day_columns[] = {
+    {"day", "Day", RPT_DATE},
+    {"impressions", "Impressions", RPT_COUNT},
+    {"clicks", "Clicks", RPT_COUNT},
+    {"spend_usd", "Spend (USD)", RPT_MONEY},
+};
+
+static const rpt_column total_columns[] = {
+    {"impressions", "Impressions", RPT_COUNT},
+    {"clicks", "Clicks", RPT_COUNT},
+    {"ctr", "CTR", RPT_RATIO},
+    {"spend_usd", "Spend (USD)", RPT_MONEY},
+    {"cpc_usd", "CPC (USD)", RPT_MONEY},
+    {"cpm_usd", "CPM (USD)", RPT_MONEY},
+    {"blacklisted_spend_usd", "Blacklisted spend (USD)", RPT_MONEY},
+};
+
+#define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ---- days and periods ---- */
+
+static bool is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Parse exactly `ndigits` digits. */
+static bool digits(const char *s, int ndigits, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < ndigits; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Years xlsx date cells can hold; PostgreSQL's range is wider. */
+#define MIN_YEAR 1900
+#define MAX_YEAR 9999
+
+static bool parse_month(const char *s, int *y, int *m)
+{
+    return strlen(s) == 7 && digits(s, 4, y) && s[4] == '-' && digits(s + 5, 2, m) &&
+           *y >= MIN_YEAR && *y <= MAX_YEAR && *m >= 1 && *m <= 12;
+}
+
+static bool parse_day(const char *s, int *y, int *m, int *d)
+{
+    return strlen(s) == 10 && digits(s, 4, y) && s[4] == '-' && digits(s + 5, 2, m) &&
+           s[7] == '-' && digits(s + 8, 2, d) && *y >= MIN_YEAR && *y <= MAX_YEAR && *m >= 1 &&
+           *m <= 12 && *d >= 1 && *d <= days_in_month(*y, *m);
+}
+
+static time_t day_epoch(const char *day)
+{
+    int y, m, d;
+    if (!parse_day(day, &y, &m, &d))
+        return (time_t)-1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    return timegm(&tm);
+}
+
+static void format_day(time_t t, char out[RPT_DAY_SIZE])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, RPT_DAY_SIZE, "%Y-%m-%d", &tm);
+}
+
+/* A valid y-m-d (as parsed above) as "YYYY-MM-DD". */
+static void format_ymd(int y, int m, int d, char out[RPT_DAY_SIZE])
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    strftime(out, RPT_DAY_SIZE, "%Y-%m-%d", &tm);
+}
+
+void rpt_yesterday(char out[RPT_DAY_SIZE])
+{
+    format_day(time(NULL) - SECONDS_PER_DAY, out);
+}
+
+bool rpt_period_month(rpt_period *p, const char *month, const char *as_of, const char **why)
+{
+    int y, m, ay, am, ad;
+    memset(p, 0, sizeof *p);
+    if (!parse_month(month, &y, &m)) {
+        *why = "a month is YYYY-MM, e.g. 2026-11";
+        return false;
+    }
+    if (as_of && !parse_day(as_of, &ay, &am, &ad)) {
+        *why = "the pacing day is YYYY-MM-DD";
+        return false;
+    }
+    p->is_month = true;
+    format_ymd(y, m, 1, p->from);
+    format_ymd(y, m, days_in_month(y, m), p->to);
+    snprintf(p->label, sizeof p->label, "%.7s", p->from);
+    if (as_of)
+        snprintf(p->as_of, sizeof p->as_of, "%s", as_of);
+    else
+        rpt_yesterday(p->as_of);
+    return true;
+}
+
+bool rpt_period_range(rpt_period *p, const char *from, const char *to, const char **why)
+{
+    int y, m, d;
+    memset(p, 0, sizeof *p);
+    if (!parse_day(from, &y, &m, &d) || !parse_day(to, &y, &m, &d)) {
+        *why = "a day is YYYY-MM-DD, e.g. 2026-11-03";
+        return false;
+    }
+    if (strcmp(from, to) > 0) { /* ISO dates compare as strings */
+        *why = "--from is after --to";
+        return false;
+    }
+    snprintf(p->from, sizeof p->from, "%s", from);
+    snprintf(p->to, sizeof p->to, "%s", to);
+    snprintf(p->label, sizeof p->label, "%s_%s", from, to);
+    return true;
+}
+
+/* ---- tables ---- */
+
+const char *rpt_cell(const rpt_table *t, int row, int col)
+{
+    return t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];
+}
+
+double rpt_value(const rpt_table *t, int row, int col)
+{
+    return t->values[(size_t)row * (size_t)t->ncols + (size_t)col];
+}
+
+static void table_init(rpt_table *t, const char *file, const char *sheet,
+                       const rpt_column *columns, int ncols)
+{
+    memset(t, 0, sizeof *t);
+    t->file = file;
+    t->sheet = sheet;
+    t->columns = columns;
+    t->ncols = ncols;
+}
+
+static void table_free(rpt_table *t)
+{
+    free(t->cells);
+    free(t->values);
+    PQclear(t->res);
+    free(t->text);
+    t->cells = NULL;
+    t->values = NULL;
+    t->res = NULL;
+    t->text = NULL;
+    t->nrows = 0;
+}
+
+static void table_alloc(rpt_table *t, int nrows)
+{
+    size_t n = (size_t)nrows * (size_t)t->ncols;
+    t->nrows = nrows;
+    t->cells = adr_xmalloc(n * sizeof *t->cells);
+    t->values = adr_xmalloc(n * sizeof *t->values);
+}
+
+/* The number in a cell's text, for XLSX only: display precision suffices. */
+static double cell_value(rpt_kind kind, const char *text)
+{
+    if (kind == RPT_TEXT || kind == RPT_DATE || !*text)
+        return NAN;
+    char *end;
+    double v = strtod(text, &end);
+    return *end ? NAN : v;
+}
+
+static void set_cell(rpt_table *t, int row, int col, const char *text)
+{
+    size_t i = (size_t)row * (size_t)t->ncols + (size_t)col;
+    t->cells[i] = text;
+    t->values[i] = cell_value(t->columns[col].kind, text);
+}
+
+/* A result whose columns are not the table's means SQL and C drifted apart. */
+static bool check_columns(const rpt_table *t, const PGresult *res, const char *sql_name)
+{
+    bool ok = PQnfields(res) == t->ncols;
+    for (int c = 0; ok && c < t->ncols; c++)
+        ok = strcmp(PQfname(res, c), t->columns[c].name) == 0;
+    if (!ok) {
+        char detail[256];
+        adr_error("internal error: a report query returns unexpected columns",
+                  adr_fmt(detail, sizeof detail, "sql/%s.sql does not match %s", sql_name,
+                          t->file ? t->file : "the summary"),
+                  NULL);
+    }
+    return ok;
+}
+
+/* Take ownership of res and point the cells into it. */
+static bool table_from_result(rpt_table *t, PGresult *res, const char *sql_name)
+{
+    if (!check_columns(t, res, sql_name)) {
+        PQclear(res);
+        return false;
+    }
+    table_alloc(t, PQntuples(res));
+    t->res = res;
+    for (int r = 0; r < t->nrows; r++)
+        for (int c = 0; c < t->ncols; c++)
+            set_cell(t, r, c, PQgetvalue(res, r, c));
+    return true;
+}
+
+/*
+ * The Summary's day table has every day of the period, so the line chart's
+ * axis is even; the query returns only days with activity (sorted), and the
+ * idle days get zeros here.
+ */
+static bool days_from_result(rpt_table *t, PGresult *res, const rpt_period *period)
+{
+    if (!check_columns(t, res, "queries/report_days")) {
+        PQclear(res);
+        return false;
+    }
+    time_t first = day_epoch(period->from), last = day_epoch(period->to);
+    int ndays = (int)((last - first) / SECONDS_PER_DAY) + 1;
+    table_alloc(t, ndays);
+    t->res = res;
+    t->text = adr_xmalloc((size_t)ndays * RPT_DAY_SIZE);
+    int next = 0, nactive = PQntuples(res);
+    for (int r = 0; r < ndays; r++) {
+        char *day = t->text + (size_t)r * RPT_DAY_SIZE;
+        format_day(first + (time_t)r * SECONDS_PER_DAY, day);
+        if (next < nactive && strcmp(PQgetvalue(res, next, 0), day) == 0) {
+            for (int c = 0; c < t->ncols; c++)
+                set_cell(t, r, c, PQgetvalue(res, next, c));
+            next++;
+        } else {
+            set_cell(t, r, 0, day);
+            set_cell(t, r, 1, "0");
+            set_cell(t, r, 2, "0");
+            set_cell(t, r, 3, "0.00");
+        }
+    }
+    return true;
+}
+
+/* ---- loading ---- */
+
+void rpt_model_free(rpt_model *m)
+{
+    free(m->company_name);
+    m->company_name = NULL;
+    table_free(&m->campaigns);
+    table_free(&m->ads);
+    table_free(&m->daily);
+    table_free(&m->days);
+    table_free(&m->totals);
+}
+
+static PGresult *run(PGconn *conn, const char *sql_name, int nparams, const char *const *params,
+                     const char *what, int64_t company_id)
+{
+    char buf[160];
+    return db_query(conn, sql_name, nparams, params,
+                    adr_fmt(buf, sizeof buf, "read the %s of company %" PRId64, what, company_id));
+}
+
+static bool load_tables(PGconn *conn, rpt_model *m)
+{
+    const rpt_period *p = &m->period;
+    char id[24];
+    snprintf(id, sizeof id, "%" PRId64, m->company_id);
+    const char *params[] = {id, p->from, p->to, p->is_month ? p->as_of : NULL};
+
+    PGresult *res = run(conn, "queries/report_company", 1, params, "name", m->company_id);
+    if (!res)
+        return false;
+    if (PQntuples(res) != 1) {
+        char primary[128];
+        PQclear(res);
+        adr_error(adr_fmt(primary, sizeof primary,
+                          "could not report on company %" PRId64 ": it does not exist",
+                          m->company_id),
+                  "there is no row with this id in table \"companies\"",
+                  "check the --company ids; \"adreport load\" creates companies from an entity "
+                  "file");
+        return false;
+    }
+    m->company_name = adr_xstrdup(PQgetvalue(res, 0, 0));
+    snprintf(m->generated_at, sizeof m->generated_at, "%s", PQgetvalue(res, 0, 1));
+    PQclear(res);
+
+    res = run(conn, "queries/report_campaigns", 4, params, "campaigns", m->company_id);
+    if (!res || !table_from_result(&m->campaigns, res, "queries/report_campaigns"))
+        return false;
+    res = run(conn, "queries/report_ads", 3, params, "ads", m->company_id);
+    if (!res || !table_from_result(&m->ads, res, "queries/report_ads"))
+        return false;
+    res = run(conn, "queries/report_daily", 3, params, "daily stats", m->company_id);
+    if (!res || !table_from_result(&m->daily, res, "queries/report_daily"))
+        return false;
+    res = run(conn, "queries/report_days", 3, params, "daily totals", m->company_id);
+    if (!res || !days_from_result(&m->days, res, p))
+        return false;
+    res = run(conn, "queries/report_totals", 3, params, "totals", m->company_id);
+    if (!res || !table_from_result(&m->totals, res, "queries/report_totals"))
+        return false;
+    return true;
+}
+
+bool rpt_model_load(PGconn *conn, int64_t company_id, const rpt_period *period, rpt_model *m)
+{
+    memset(m, 0, sizeof *m);
+    m->company_id = company_id;
+    m->period = *period;
+    table_init(&m->campaigns, "campaigns.csv", "Campaigns", campaign_columns,
+               NCOLS(campaign_columns));
+    table_init(&m->ads, "ads.csv", "Ads", ad_columns, NCOLS(ad_columns));
+    table_init(&m->daily, "daily.csv", "Daily", daily_columns, NCOLS(daily_columns));
+    table_init(&m->days, NULL, NULL, day_columns, NCOLS(day_columns));
+    table_init(&m->totals, NULL, NULL, total_columns, NCOLS(total_columns));
+
+    /* One snapshot for all statements, so totals, campaigns and days agree
+     * even while a rollup commits.  A caller's transaction is used as is. */
+    bool own = PQtransactionStatus(conn) == PQTRANS_IDLE;
+    if (own && !db_exec_text(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                             "start the report transaction"))
+        return false;
+    bool ok = load_tables(conn, m);
+    if (own) {
+        if (ok)
+            ok = db_exec_text(conn, "COMMIT", "end the report transaction");
+        else if (!db_lost(conn))
+            db_exec_text(conn, "ROLLBACK", "roll back the report transaction");
+    }
+    if (!ok)
+        rpt_model_free(m);
+    return ok;
+}

@@ -1,0 +1,405 @@
+/*
+ * report_xlsx.c - performance.xlsx of one model, with libxlsxwriter (see
+ * report.h).
+ *
+ * Sheets: Summary (header, totals, daily totals, two charts), then one sheet
+ * per CSV with the same columns as typed cells.  Cell text comes from the
+ * model; numbers are the model's doubles, parsed from SQL's rounded text, so
+ * a money cell shows exactly the CSV's cents.  Text is always written as a
+ * string cell, never as a formula, so the CSV's apostrophe rule is not needed.
+ */
+#include "adreport/atomic_file.h"
+#include "adreport/common.h"
+#include "adreport/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#define XLSX_FILE "performance.xlsx"
+#define SUMMARY_SHEET "Summary"
+
+/* Excel's limit on the characters of one cell. */
+#define XLSX_MAX_CELL_CHARS 32767
+/* Column widths, in characters of the default font. */
+#define MIN_WIDTH 8.0
+#define MAX_WIDTH 60.0
+#define WIDTH_PADDING 2.0
+/* Bar chart height grows with the number of campaigns, up to a limit. */
+#define BAR_CHART_ROWS_PER_SCALE 12
+#define BAR_CHART_MAX_SCALE 6.0
+
+/* Number formats, in Excel's syntax. */
+#define FMT_ID "0"
+#define FMT_COUNT "#,##0"
+#define FMT_MONEY "$#,##0.00"
+#define FMT_RATIO "0.00%"
+#define FMT_DATE "yyyy-mm-dd"
+
+typedef struct xlsx {
+    lxw_workbook *wb;
+    lxw_format *title, *header, *label, *by_kind[RPT_DATE + 1];
+    lxw_error err;     /* the first failed libxlsxwriter call, or LXW_NO_ERROR */
+    const char *where; /* the sheet it happened on */
+} xlsx;
+
+static void check(xlsx *x, lxw_error err, const char *sheet)
+{
+    if (err != LXW_NO_ERROR && x->err == LXW_NO_ERROR) {
+        x->err = err;
+        x->where = sheet;
+    }
+}
+
+static void add_formats(xlsx *x)
+{
+    x->title = workbook_add_format(x->wb);
+    format_set_bold(x->title);
+    format_set_font_size(x->title, 14);
+    x->header = workbook_add_format(x->wb);
+    format_set_bold(x->header);
+    format_set_bottom(x->header, LXW_BORDER_THIN);
+    x->label = workbook_add_format(x->wb);
+    format_set_bold(x->label);
+    static const char *const num_formats[RPT_DATE + 1] = {
+        [RPT_TEXT] = NULL,         [RPT_ID] = FMT_ID,       [RPT_COUNT] = FMT_COUNT,
+        [RPT_MONEY] = FMT_MONEY,   [RPT_RATIO] = FMT_RATIO, [RPT_DATE] = FMT_DATE,
+    };
+    for (int k = 0; k <= RPT_DATE; k++) {
+        x->by_kind[k] = NULL;
+        if (num_formats[k]) {
+            x->by_kind[k] = workbook_add_format(x->wb);
+            format_set_num_format(x->by_kind[k], num_formats[k]);
+        }
+    }
+}
+
+/* Characters (not bytes) of the longest line of UTF-8 text. */
+static size_t text_width(const char *s)
+{
+    size_t best = 0, cur = 0;
+    for (; *s; s++) {
+        if (*s == '\n') {
+            cur = 0;
+            continue;
+        }
+        if (((unsigned char)*s & 0xC0) != 0x80) /* not a continuation byte */
+            cur++;
+        if (cur > best)
+            best = cur;
+    }
+    return best;
+}
+
+/* Roughly how wide a cell shows with its number format. */
+static size_t display_width(rpt_kind kind, const char *text, double value)
+{
+    if (kind == RPT_TEXT)
+        return text_width(text);
+    if (!*text)
+        return 0;
+    size_t len = strlen(text);
+    size_t int_digits = strcspn(text, ".");
+    if (text[0] == '-')
+        int_digits--;
+    size_t commas = int_digits > 0 ? (int_digits - 1) / 3 : 0;
+    switch (kind) {
+    case RPT_COUNT:
+        return len + commas;
+    case RPT_MONEY:
+        return len + commas + 1; /* "$" */
+    case RPT_RATIO: {
+        char buf[64];
+        return (size_t)snprintf(buf, sizeof buf, "%.2f%%", value * 100);
+    }
+    default:
+        return len;
+    }
+}
+
+static void write_text(xlsx *x, lxw_worksheet *ws, const char *sheet, int row, int col,
+                       const char *text, lxw_format *fmt)
+{
+    if (!*text)
+        return;
+    if (strlen(text) <= XLSX_MAX_CELL_CHARS) {
+        check(x, worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt), sheet);
+        return;
+    }
+    /* Longer than a cell holds: keep the first XLSX_MAX_CELL_CHARS bytes,
+     * cut at a character boundary (bytes >= characters, so it fits). */
+    size_t n = XLSX_MAX_CELL_CHARS;
+    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--;
+    char *cut = adr_xmalloc(n + 1);
+    memcpy(cut, text, n);
+    cut[n] = '\0';
+    check(x, worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, cut, fmt), sheet);
+    free(cut);
+}
+
+static void write_cell(xlsx *x, lxw_worksheet *ws, const char *sheet, int row, int col,
+                       rpt_kind kind, const char *text, double value)
+{
+    if (kind == RPT_TEXT) {
+        write_text(x, ws, sheet, row, col, text, NULL);
+    } else if (kind == RPT_DATE) {
+        lxw_datetime dt = {0};
+        if (sscanf(text, "%4d-%2d-%2d", &dt.year, &dt.month, &dt.day) == 3)
+            check(x,
+                  worksheet_write_datetime(ws, (lxw_row_t)row, (lxw_col_t)col, &dt,
+                                           x->by_kind[RPT_DATE]),
+                  sheet);
+        else
+            write_text(x, ws, sheet, row, col, text, NULL);
+    } else if (!isnan(value)) {
+        check(x,
+              worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, value, x->by_kind[kind]),
+              sheet);
+    } /* an empty ratio (denominator 0) stays an empty cell */
+}
+
+static double fit(size_t chars)
+{
+    double w = (double)chars + WIDTH_PADDING;
+    return w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w;
+}
+
+/* A data sheet: header row, one row per table row, frozen, filtered, fitted. */
+static void write_table_sheet(xlsx *x, const rpt_table *t)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, t->sheet);
+    if (!ws) {
+        check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, t->sheet);
+        return;
+    }
+    size_t *widths = adr_xmalloc((size_t)t->ncols * sizeof *widths);
+    for (int c = 0; c < t->ncols; c++) {
+        write_text(x, ws, t->sheet, 0, c, t->columns[c].name, x->header);
+        widths[c] = strlen(t->columns[c].name) + 1; /* bold is a bit wider */
+    }
+    for (int r = 0; r < t->nrows; r++) {
+        for (int c = 0; c < t->ncols; c++) {
+            const char *text = rpt_cell(t, r, c);
+            double value = rpt_value(t, r, c);
+            write_cell(x, ws, t->sheet, r + 1, c, t->columns[c].kind, text, value);
+            size_t w = display_width(t->columns[c].kind, text, value);
+            if (w > widths[c])
+                widths[c] = w;
+        }
+    }
+    for (int c = 0; c < t->ncols; c++)
+        check(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, fit(widths[c]), NULL),
+              t->sheet);
+    free(widths);
+    worksheet_freeze_panes(ws, 1, 0);
+    check(x,
+          worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows, (lxw_col_t)(t->ncols - 1)),
+          t->sheet);
+}
+
+static int column_index(const rpt_table *t, const char *name)
+{
+    for (int c = 0; c < t->ncols; c++)
+        if (strcmp(t->columns[c].name, name) == 0)
+            return c;
+    return -1;
+}
+
+/* Summary rows are label / value pairs in columns A and B. */
+static void summary_row(xlsx *x, lxw_worksheet *ws, int row, const char *label, rpt_kind kind,
+                        const char *text, double value, size_t *width_b)
+{
+    write_text(x, ws, SUMMARY_SHEET, row, 0, label, x->label);
+    write_cell(x, ws, SUMMARY_SHEET, row, 1, kind, text, value);
+    size_t w = display_width(kind, text, value);
+    if (w > *width_b)
+        *width_b = w;
+}
+
+static void line_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *days, int first_row,
+                       int anchor_row)
+{
+    lxw_chart *chart = workbook_add_chart(x->wb, LXW_CHART_LINE);
+    if (!chart) {
+        check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, SUMMARY_SHEET);
+        return;
+    }
+    lxw_row_t r0 = (lxw_row_t)first_row, r1 = (lxw_row_t)(first_row + days->nrows - 1);
+    int col_imp = column_index(days, "impressions"), col_clk = column_index(days, "clicks");
+    lxw_chart_series *s = chart_add_series(chart, NULL, NULL);
+    chart_series_set_categories(s, SUMMARY_SHEET, r0, 0, r1, 0);
+    chart_series_set_values(s, SUMMARY_SHEET, r0, (lxw_col_t)col_imp, r1, (lxw_col_t)col_imp);
+    chart_series_set_name(s, "Impressions");
+    s = chart_add_series(chart, NULL, NULL);
+    chart_series_set_categories(s, SUMMARY_SHEET, r0, 0, r1, 0);
+    chart_series_set_values(s, SUMMARY_SHEET, r0, (lxw_col_t)col_clk, r1, (lxw_col_t)col_clk);
+    chart_series_set_name(s, "Clicks");
+    chart_title_set_name(chart, "Daily impressions and clicks");
+    chart_axis_set_num_format(chart->x_axis, FMT_DATE);
+    chart_axis_set_num_format(chart->y_axis, FMT_COUNT);
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+    lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 1.2};
+    check(x, worksheet_insert_chart_opt(ws, (lxw_row_t)anchor_row, 5, chart, &opt),
+          SUMMARY_SHEET);
+}
+
+static void bar_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *campaigns, int anchor_row)
+{
+    if (campaigns->nrows == 0)
+        return; /* a chart over an empty range is not a valid workbook */
+    lxw_chart *chart = workbook_add_chart(x->wb, LXW_CHART_BAR);
+    if (!chart) {
+        check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, SUMMARY_SHEET);
+        return;
+    }
+    lxw_row_t last = (lxw_row_t)campaigns->nrows;
+    lxw_col_t name = (lxw_col_t)column_index(campaigns, "campaign_name");
+    lxw_col_t spend = (lxw_col_t)column_index(campaigns, "spend_usd");
+    lxw_chart_series *s = chart_add_series(chart, NULL, NULL);
+    chart_series_set_categories(s, campaigns->sheet, 1, name, last, name);
+    chart_series_set_values(s, campaigns->sheet, 1, spend, last, spend);
+    chart_series_set_name(s, "Spend (USD)");
+    chart_title_set_name(chart, "Spend by campaign");
+    chart_axis_set_reverse(chart->x_axis); /* bar charts: x is the category axis; top-down */
+    chart_axis_set_num_format(chart->y_axis, FMT_MONEY);
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+    double scale = (double)campaigns->nrows / BAR_CHART_ROWS_PER_SCALE;
+    lxw_chart_options opt = {.x_scale = 1.6,
+                             .y_scale = scale < 1.2                   ? 1.2
+                                        : scale > BAR_CHART_MAX_SCALE ? BAR_CHART_MAX_SCALE
+                                                                      : scale};
+    check(x, worksheet_insert_chart_opt(ws, (lxw_row_t)anchor_row, 5, chart, &opt),
+          SUMMARY_SHEET);
+}
+
+static void write_summary(xlsx *x, const rpt_model *m)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, SUMMARY_SHEET);
+    if (!ws) {
+        check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, SUMMARY_SHEET);
+        return;
+    }
+    const rpt_period *p = &m->period;
+    char period[64], id[24], count[24];
+    if (p->is_month)
+        snprintf(period, sizeof period, "%s (%s to %s)", p->label, p->from, p->to);
+    else
+        snprintf(period, sizeof period, "%s to %s", p->from, p->to);
+    snprintf(id, sizeof id, "%lld", (long long)m->company_id);
+
+    size_t width_a = strlen("Blacklisted spend (USD)"), width_b = 0;
+    int row = 0;
+    write_text(x, ws, SUMMARY_SHEET, row, 0, "Performance report", x->title);
+    row += 2;
+    summary_row(x, ws, row++, "Tenant", RPT_TEXT, m->company_name, NAN, &width_b);
+    summary_row(x, ws, row++, "Company ID", RPT_ID, id, (double)m->company_id, &width_b);
+    summary_row(x, ws, row++, "Period", RPT_TEXT, period, NAN, &width_b);
+    summary_row(x, ws, row++, "Generated", RPT_TEXT, m->generated_at, NAN, &width_b);
+    row++;
+    write_text(x, ws, SUMMARY_SHEET, row++, 0, "Totals", x->header);
+    snprintf(count, sizeof count, "%d", m->campaigns.nrows);
+    summary_row(x, ws, row++, "Campaigns", RPT_COUNT, count, m->campaigns.nrows, &width_b);
+    snprintf(count, sizeof count, "%d", m->ads.nrows);
+    summary_row(x, ws, row++, "Ads", RPT_COUNT, count, m->ads.nrows, &width_b);
+    const rpt_table *t = &m->totals;
+    for (int c = 0; t->nrows == 1 && c < t->ncols; c++)
+        summary_row(x, ws, row++, t->columns[c].label, t->columns[c].kind, rpt_cell(t, 0, c),
+                    rpt_value(t, 0, c), &width_b);
+
+    /* Daily totals: a table that is also the line chart's data. */
+    row++;
+    const rpt_table *d = &m->days;
+    size_t widths[8] = {0};
+    for (int c = 0; c < d->ncols && c < 8; c++) {
+        write_text(x, ws, SUMMARY_SHEET, row, c, d->columns[c].label, x->header);
+        widths[c] = strlen(d->columns[c].label) + 1;
+    }
+    int first = ++row;
+    for (int r = 0; r < d->nrows; r++, row++) {
+        for (int c = 0; c < d->ncols && c < 8; c++) {
+            write_cell(x, ws, SUMMARY_SHEET, row, c, d->columns[c].kind, rpt_cell(d, r, c),
+                       rpt_value(d, r, c));
+            size_t w = display_width(d->columns[c].kind, rpt_cell(d, r, c), rpt_value(d, r, c));
+            if (w > widths[c])
+                widths[c] = w;
+        }
+    }
+    if (widths[0] > width_a)
+        width_a = widths[0];
+    if (widths[1] > width_b)
+        width_b = widths[1];
+    check(x, worksheet_set_column(ws, 0, 0, fit(width_a), NULL), SUMMARY_SHEET);
+    check(x, worksheet_set_column(ws, 1, 1, fit(width_b), NULL), SUMMARY_SHEET);
+    for (int c = 2; c < d->ncols && c < 8; c++)
+        check(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, fit(widths[c]), NULL),
+              SUMMARY_SHEET);
+
+    line_chart(x, ws, d, first, 2);
+    bar_chart(x, ws, &m->campaigns, 22);
+}
+
+static void report_failure(const af_file *f, const char *detail, int err)
+{
+    char primary[PATH_MAX + 64];
+    adr_error(adr_fmt(primary, sizeof primary, "could not write report \"%s\"", f->path), detail,
+              af_hint(err));
+}
+
+bool rpt_write_xlsx(const rpt_model *m, const char *dir)
+{
+    af_file *f = adr_xmalloc(sizeof *f);
+    if (!af_reserve(f, dir, XLSX_FILE)) {
+        report_failure(f, f->error, f->error_no);
+        free(f);
+        return false;
+    }
+    /* libxlsxwriter assembles the parts in temporary files: keep them on the
+     * output's file system, whose free space is what matters. */
+    lxw_workbook_options options = {.tmpdir = f->dir};
+    xlsx x = {.wb = workbook_new_opt(f->tmp_path, &options)};
+    if (!x.wb) {
+        report_failure(f, "libxlsxwriter: out of memory", ENOMEM);
+        free(f);
+        return false;
+    }
+    add_formats(&x);
+    char title[96], subject[64];
+    lxw_doc_properties props = {
+        .title = adr_fmt(title, sizeof title, "Performance report %s", m->period.label),
+        .subject = adr_fmt(subject, sizeof subject, "company %lld", (long long)m->company_id),
+        .author = "adreport",
+    };
+    check(&x, workbook_set_properties(x.wb, &props), SUMMARY_SHEET);
+
+    write_summary(&x, m);
+    write_table_sheet(&x, &m->campaigns);
+    write_table_sheet(&x, &m->ads);
+    write_table_sheet(&x, &m->daily);
+
+    /* workbook_close writes the file and frees the workbook in any case. */
+    errno = 0;
+    lxw_error closed = workbook_close(x.wb);
+    int close_errno = errno;
+    char detail[AF_ERROR_MAX + 128];
+    bool ok = false;
+    if (x.err != LXW_NO_ERROR)
+        adr_fmt(detail, sizeof detail, "sheet \"%s\": libxlsxwriter: %s", x.where,
+                lxw_strerror(x.err));
+    else if (closed != LXW_NO_ERROR)
+        adr_fmt(detail, sizeof detail, "libxlsxwriter: %s%s%s", lxw_strerror(closed),
+                close_errno ? ": " : "", close_errno ? strerror(close_errno) : "");
+    else if (!af_commit(f))
+        adr_fmt(detail, sizeof detail, "%s", f->error), close_errno = f->error_no;
+    else
+        ok = true;
+    if (!ok) {
+        report_failure(f, detail, close_errno);
+        af_abort(f);
+    }
+    free(f);
+    return ok;
+}
