@@ -23,19 +23,6 @@ static const char usage[] =
     "                       (default: from the file name)\n"
     "  --replace            replace the tenant's events on the UTC days each file covers\n";
 
-void ld_print_totals(const ld_totals *t)
-{
-    if (adr_verbosity < ADR_NORMAL && !t->files_failed && !t->rows_rejected)
-        return;
-    printf("total: %llu files loaded, %llu skipped, %llu failed; %llu rows loaded, %llu "
-           "rejected; %.2f s, %.0f rows/s\n",
-           (unsigned long long)t->files_loaded, (unsigned long long)t->files_skipped,
-           (unsigned long long)t->files_failed, (unsigned long long)t->rows_loaded,
-           (unsigned long long)t->rows_rejected, t->seconds,
-           t->seconds > 0 ? (double)t->rows_loaded / t->seconds : 0.0);
-    fflush(stdout);
-}
-
 int cmd_load(int argc, char **argv)
 {
     enum { OPT_REJECTS = 256, OPT_RATE, OPT_COMPANY, OPT_KIND, OPT_REPLACE };

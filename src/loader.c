@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const kind_names[] = {"unknown", "companies", "campaigns",
                                          "ads",     "clicks",    "impressions"};
@@ -88,6 +89,37 @@ void ld_reject(ld_file *f, const csvr_row *row, const char *reason, const char *
     adr_debug("  line %llu: %s: %s", (unsigned long long)row->line, reason, detail);
 }
 
+/* How often a long load reports progress: on a terminal, and in logs. */
+#define LD_PROGRESS_TTY_SECONDS 0.5
+#define LD_PROGRESS_LOG_SECONDS 30.0
+/* Loads shorter than this never show progress. */
+#define LD_PROGRESS_AFTER_SECONDS 2.0
+
+/* A progress bar on a terminal; a timestamped line now and then in logs. */
+static void progress(ld_file *f, lf_reader *r, uint64_t file_size, double start, double *last,
+                     bool tty)
+{
+    double now = adr_now();
+    if (now - start < LD_PROGRESS_AFTER_SECONDS ||
+        now - *last < (tty ? LD_PROGRESS_TTY_SECONDS : LD_PROGRESS_LOG_SECONDS))
+        return;
+    *last = now;
+    uint64_t done = lf_input_offset(r), rows = f->rows_good + f->rows_rejected;
+    double share = file_size ? (double)done / (double)file_size : 0;
+    double rate = (double)rows / (now - start);
+    double eta = share > 0 ? (now - start) * (1 - share) / share : 0;
+    if (tty && adr_verbosity >= ADR_NORMAL) {
+        int width = 24, filled = (int)(share * width);
+        fprintf(stderr, "\r%-32.32s [%.*s%*s] %3.0f%% %.1f/%.1f MB %llu rows %.0f rows/s ETA %.0fs ",
+                f->name, filled, "########################", width - filled, "", 100 * share,
+                (double)done / 1e6, (double)file_size / 1e6, (unsigned long long)rows, rate, eta);
+        fflush(stderr);
+    } else {
+        adr_info("%s: %.0f%% of %.1f MB, %llu rows, %.0f rows/s, about %.0f s left", f->name,
+                 100 * share, (double)file_size / 1e6, (unsigned long long)rows, rate, eta);
+    }
+}
+
 bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
 {
     char err[256];
@@ -100,9 +132,18 @@ bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
     char *buf = adr_xmalloc(LD_READ_CHUNK);
     ssize_t n;
     int stop = 0;
-    while ((n = lf_read(r, buf, LD_READ_CHUNK)) > 0)
+    struct stat st;
+    uint64_t file_size = stat(f->path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    bool tty = isatty(STDERR_FILENO);
+    double start = adr_now(), last = start, shown = 0;
+    while ((n = lf_read(r, buf, LD_READ_CHUNK)) > 0) {
         if ((stop = csvr_feed(p, buf, (size_t)n)) != 0)
             break;
+        progress(f, r, file_size, start, &last, tty);
+        shown = last;
+    }
+    if (tty && shown > start && adr_verbosity >= ADR_NORMAL)
+        fputs("\r\033[K", stderr); /* clear the bar before the file's result line */
     if (n < 0)
         ld_refuse(f, "a .gz file may be truncated: send it again", "could not read the file: %s",
                   lf_error(r));
@@ -535,6 +576,19 @@ static int by_kind_then_path(const void *a, const void *b)
     if (ri != rj)
         return ri - rj;
     return strcmp(sort_list->paths[i], sort_list->paths[j]);
+}
+
+void ld_print_totals(const ld_totals *t)
+{
+    if (adr_verbosity < ADR_NORMAL && !t->files_failed && !t->rows_rejected)
+        return;
+    printf("total: %llu files loaded, %llu skipped, %llu failed; %llu rows loaded, %llu "
+           "rejected; %.2f s, %.0f rows/s\n",
+           (unsigned long long)t->files_loaded, (unsigned long long)t->files_skipped,
+           (unsigned long long)t->files_failed, (unsigned long long)t->rows_loaded,
+           (unsigned long long)t->rows_rejected, t->seconds,
+           t->seconds > 0 ? (double)t->rows_loaded / t->seconds : 0.0);
+    fflush(stdout);
 }
 
 int ld_exit_code(const ld_totals *t, bool error)

@@ -97,6 +97,12 @@ uint64_t lf_bytes_read(const lf_reader *r)
     return r->bytes;
 }
 
+uint64_t lf_input_offset(lf_reader *r)
+{
+    z_off_t off = gzoffset(r->gz);
+    return off > 0 ? (uint64_t)off : 0;
+}
+
 void lf_close(lf_reader *r)
 {
     if (!r)

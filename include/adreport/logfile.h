@@ -41,6 +41,9 @@ void lf_sha256_hex(lf_reader *r, char out[LF_SHA256_HEX]);
 /* lf_bytes_read - uncompressed bytes read so far. */
 uint64_t lf_bytes_read(const lf_reader *r);
 
+/* lf_input_offset - bytes of the file on disk consumed so far (for progress). */
+uint64_t lf_input_offset(lf_reader *r);
+
 /* lf_close - close and free (NULL is fine). */
 void lf_close(lf_reader *r);
 
