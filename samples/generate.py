@@ -94,6 +94,7 @@ AD_NAMES = [
     "Ελληνικά ad",
     '"Quoted" start',
     "Trailing space ",
+    "إعلان عربي",
 ]
 
 NORMAL_HOSTS = [
@@ -571,6 +572,8 @@ def fmt_cost(rng, units):
         return "%d.99999999995" % ip  # carries into the integer part
     if x < 0.945:
         return s[1:] if ip == 0 else s  # ".0012345678"
+    if x < 0.95:
+        return "%d%s" % (ip, rng.choice(("", ".")))  # "2", "2." (numeric input takes both)
     return ""  # NULL
 
 
