@@ -26,8 +26,8 @@ static bool set_names(af_file *f, const char *dir, const char *name)
     int n1 = snprintf(f->dir, sizeof f->dir, "%s", dir);
     int n2 = snprintf(f->path, sizeof f->path, "%s/%s", dir, name);
     int n3 = snprintf(f->tmp_path, sizeof f->tmp_path, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
-    if (n1 < 0 || n2 < 0 || n3 < 0 || (size_t)n1 >= sizeof f->dir ||
-        (size_t)n2 >= sizeof f->path || (size_t)n3 >= sizeof f->tmp_path)
+    if (n1 < 0 || n2 < 0 || n3 < 0 || (size_t)n1 >= sizeof f->dir || (size_t)n2 >= sizeof f->path ||
+        (size_t)n3 >= sizeof f->tmp_path)
         return fail(f, "name", name, ENAMETOOLONG);
     return true;
 }

@@ -114,8 +114,7 @@ int cmd_report(int argc, char **argv)
         case 'c':
             if (!add_companies(&companies, optarg))
                 problem = adr_fmt(msg, sizeof msg,
-                                  "--company takes positive ids (7 or 3,7,12), not \"%s\"",
-                                  optarg);
+                                  "--company takes positive ids (7 or 3,7,12), not \"%s\"", optarg);
             break;
         case 'a':
             all = true;

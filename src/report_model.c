@@ -6,9 +6,9 @@
  * point straight into the PGresult that owns it; values[] parses that text
  * once for the XLSX writer.
  */
-#include "adreport/report.h"
 #include "adreport/common.h"
 #include "adreport/db.h"
+#include "adreport/report.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -202,8 +202,8 @@ double rpt_value(const rpt_table *t, int row, int col)
     return t->values[(size_t)row * (size_t)t->ncols + (size_t)col];
 }
 
-static void table_init(rpt_table *t, const char *file, const char *sheet,
-                       const rpt_column *columns, int ncols)
+static void table_init(rpt_table *t, const char *file, const char *sheet, const rpt_column *columns,
+                       int ncols)
 {
     memset(t, 0, sizeof *t);
     t->file = file;

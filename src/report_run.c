@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +60,7 @@ static bool report_one(PGconn *conn, const rpt_options *o, int64_t company_id,
     /* Only numbers and dates: no tenant-controlled text in a path. */
     if (snprintf(dir, sizeof dir, "%.*s/%" PRId64 "/%s", (int)out_len, o->out_dir, company_id,
                  period->label) >= (int)sizeof dir) {
-        adr_error("could not write report: the output folder name is too long", o->out_dir,
-                  NULL);
+        adr_error("could not write report: the output folder name is too long", o->out_dir, NULL);
         stats->failed++;
         return false;
     }
@@ -93,8 +93,7 @@ static bool report_one(PGconn *conn, const rpt_options *o, int64_t company_id,
 }
 
 /* --changed: the tenant's dirty months, each mark cleared once published. */
-static void report_changed(PGconn *conn, const rpt_options *o, int64_t company_id,
-                           run_stats *stats)
+static void report_changed(PGconn *conn, const rpt_options *o, int64_t company_id, run_stats *stats)
 {
     char id[24], what[96];
     snprintf(id, sizeof id, "%" PRId64, company_id);
@@ -112,21 +111,19 @@ static void report_changed(PGconn *conn, const rpt_options *o, int64_t company_i
         const char *why;
         rpt_period period;
         snprintf(month, sizeof month, "%.7s", month_day);
-        if (!rpt_period_month(&period, month, o->period.as_of[0] ? o->period.as_of : NULL,
-                              &why)) {
+        if (!rpt_period_month(&period, month, o->period.as_of[0] ? o->period.as_of : NULL, &why)) {
             char primary[128];
-            adr_warning(adr_fmt(primary, sizeof primary,
-                                "skipping changed month %s of company %s", month_day, id),
+            adr_warning(adr_fmt(primary, sizeof primary, "skipping changed month %s of company %s",
+                                month_day, id),
                         why, NULL);
             continue;
         }
         if (!report_one(conn, o, company_id, &period, stats))
             continue; /* the mark stays: the next run tries again */
         const char *clear[] = {id, month_day, marked_at};
-        PGresult *res = db_query(conn, "queries/report_clear_dirty", 3, clear,
-                                 adr_fmt(what, sizeof what,
-                                         "clear the changed mark of company %s month %s", id,
-                                         month));
+        PGresult *res = db_query(
+            conn, "queries/report_clear_dirty", 3, clear,
+            adr_fmt(what, sizeof what, "clear the changed mark of company %s month %s", id, month));
         if (!res)
             stats->failed++;
         PQclear(res);

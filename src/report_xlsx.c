@@ -28,9 +28,19 @@
 #define MIN_WIDTH 8.0
 #define MAX_WIDTH 60.0
 #define WIDTH_PADDING 2.0
-/* Bar chart height grows with the number of campaigns, up to a limit. */
-#define BAR_CHART_ROWS_PER_SCALE 12
+/* Summary layout.  Charts sit right of the tables, in column F; a chart is
+ * 15 rows high at scale 1 (288 px of 20 px rows). */
+#define CHART_COL 5
+#define CHART_X_SCALE 1.6
+#define LINE_CHART_ROW 2
+#define LINE_CHART_Y_SCALE 1.2
+#define BAR_CHART_ROW 22 /* below the line chart: 2 + 15 * 1.2, plus a gap */
+/* The bar chart grows with the number of campaigns, up to a limit. */
+#define BAR_CHART_MIN_SCALE 1.2
+#define BAR_CHART_CAMPAIGNS_PER_SCALE 12
 #define BAR_CHART_MAX_SCALE 6.0
+/* Columns of the Summary's daily table. */
+#define DAY_TABLE_MAX_COLS 8
 
 /* Number formats, in Excel's syntax. */
 #define FMT_ID "0"
@@ -65,8 +75,8 @@ static void add_formats(xlsx *x)
     x->label = workbook_add_format(x->wb);
     format_set_bold(x->label);
     static const char *const num_formats[RPT_DATE + 1] = {
-        [RPT_TEXT] = NULL,         [RPT_ID] = FMT_ID,       [RPT_COUNT] = FMT_COUNT,
-        [RPT_MONEY] = FMT_MONEY,   [RPT_RATIO] = FMT_RATIO, [RPT_DATE] = FMT_DATE,
+        [RPT_TEXT] = NULL,       [RPT_ID] = FMT_ID,       [RPT_COUNT] = FMT_COUNT,
+        [RPT_MONEY] = FMT_MONEY, [RPT_RATIO] = FMT_RATIO, [RPT_DATE] = FMT_DATE,
     };
     for (int k = 0; k <= RPT_DATE; k++) {
         x->by_kind[k] = NULL;
@@ -120,25 +130,72 @@ static size_t display_width(rpt_kind kind, const char *text, double value)
     }
 }
 
+/*
+ * Characters XML 1.0 cannot hold: C0 controls other than tab, LF and CR, and
+ * U+FFFE / U+FFFF.  libxlsxwriter escapes them in cells but copies them raw
+ * into chart caches, which makes the workbook unreadable, so they become
+ * U+FFFD.  Sets *len to the bytes of the character.
+ */
+static bool xml_forbidden(const unsigned char *s, size_t *len)
+{
+    if (*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r') {
+        *len = 1;
+        return true;
+    }
+    if (s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF)) {
+        *len = 3;
+        return true;
+    }
+    return false;
+}
+
+#define REPLACEMENT_CHAR "\xEF\xBF\xBD" /* U+FFFD in UTF-8 */
+
+/*
+ * text as a cell can hold it: forbidden characters replaced, and cut to
+ * XLSX_MAX_CELL_CHARS bytes at a character boundary (bytes >= characters, so
+ * it fits).  Returns text itself when it needs neither, else a copy that the
+ * caller frees through *owned.
+ */
+static const char *cell_text(const char *text, char **owned)
+{
+    size_t len = strlen(text), n;
+    bool clean = len <= XLSX_MAX_CELL_CHARS;
+    for (const unsigned char *s = (const unsigned char *)text; clean && *s; s++)
+        clean = !xml_forbidden(s, &n);
+    *owned = NULL;
+    if (clean)
+        return text;
+    char *out = adr_xmalloc(3 * len + 1); /* each byte may become 3 */
+    size_t o = 0;
+    for (const unsigned char *s = (const unsigned char *)text; *s;) {
+        if (xml_forbidden(s, &n)) {
+            memcpy(out + o, REPLACEMENT_CHAR, 3);
+            o += 3;
+            s += n;
+        } else {
+            out[o++] = (char)*s++;
+        }
+    }
+    if (o > XLSX_MAX_CELL_CHARS) {
+        o = XLSX_MAX_CELL_CHARS;
+        while (o > 0 && ((unsigned char)out[o] & 0xC0) == 0x80)
+            o--;
+    }
+    out[o] = '\0';
+    *owned = out;
+    return out;
+}
+
 static void write_text(xlsx *x, lxw_worksheet *ws, const char *sheet, int row, int col,
                        const char *text, lxw_format *fmt)
 {
     if (!*text)
         return;
-    if (strlen(text) <= XLSX_MAX_CELL_CHARS) {
-        check(x, worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt), sheet);
-        return;
-    }
-    /* Longer than a cell holds: keep the first XLSX_MAX_CELL_CHARS bytes,
-     * cut at a character boundary (bytes >= characters, so it fits). */
-    size_t n = XLSX_MAX_CELL_CHARS;
-    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-        n--;
-    char *cut = adr_xmalloc(n + 1);
-    memcpy(cut, text, n);
-    cut[n] = '\0';
-    check(x, worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, cut, fmt), sheet);
-    free(cut);
+    char *owned;
+    const char *value = cell_text(text, &owned);
+    check(x, worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, value, fmt), sheet);
+    free(owned);
 }
 
 static void write_cell(xlsx *x, lxw_worksheet *ws, const char *sheet, int row, int col,
@@ -196,8 +253,7 @@ static void write_table_sheet(xlsx *x, const rpt_table *t)
               t->sheet);
     free(widths);
     worksheet_freeze_panes(ws, 1, 0);
-    check(x,
-          worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows, (lxw_col_t)(t->ncols - 1)),
+    check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows, (lxw_col_t)(t->ncols - 1)),
           t->sheet);
 }
 
@@ -220,8 +276,7 @@ static void summary_row(xlsx *x, lxw_worksheet *ws, int row, const char *label, 
         *width_b = w;
 }
 
-static void line_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *days, int first_row,
-                       int anchor_row)
+static void line_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *days, int first_row)
 {
     lxw_chart *chart = workbook_add_chart(x->wb, LXW_CHART_LINE);
     if (!chart) {
@@ -242,12 +297,11 @@ static void line_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *days, int fi
     chart_axis_set_num_format(chart->x_axis, FMT_DATE);
     chart_axis_set_num_format(chart->y_axis, FMT_COUNT);
     chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 1.2};
-    check(x, worksheet_insert_chart_opt(ws, (lxw_row_t)anchor_row, 5, chart, &opt),
-          SUMMARY_SHEET);
+    lxw_chart_options opt = {.x_scale = CHART_X_SCALE, .y_scale = LINE_CHART_Y_SCALE};
+    check(x, worksheet_insert_chart_opt(ws, LINE_CHART_ROW, CHART_COL, chart, &opt), SUMMARY_SHEET);
 }
 
-static void bar_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *campaigns, int anchor_row)
+static void bar_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *campaigns)
 {
     if (campaigns->nrows == 0)
         return; /* a chart over an empty range is not a valid workbook */
@@ -264,16 +318,19 @@ static void bar_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *campaigns, in
     chart_series_set_values(s, campaigns->sheet, 1, spend, last, spend);
     chart_series_set_name(s, "Spend (USD)");
     chart_title_set_name(chart, "Spend by campaign");
-    chart_axis_set_reverse(chart->x_axis); /* bar charts: x is the category axis; top-down */
+    /* In a bar chart x is the (vertical) category axis: list campaigns top
+     * down, with the value axis still at the bottom. */
+    chart_axis_set_reverse(chart->x_axis);
+    chart_axis_set_crossing_max(chart->x_axis);
     chart_axis_set_num_format(chart->y_axis, FMT_MONEY);
     chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-    double scale = (double)campaigns->nrows / BAR_CHART_ROWS_PER_SCALE;
-    lxw_chart_options opt = {.x_scale = 1.6,
-                             .y_scale = scale < 1.2                   ? 1.2
-                                        : scale > BAR_CHART_MAX_SCALE ? BAR_CHART_MAX_SCALE
-                                                                      : scale};
-    check(x, worksheet_insert_chart_opt(ws, (lxw_row_t)anchor_row, 5, chart, &opt),
-          SUMMARY_SHEET);
+    double scale = (double)campaigns->nrows / BAR_CHART_CAMPAIGNS_PER_SCALE;
+    if (scale < BAR_CHART_MIN_SCALE)
+        scale = BAR_CHART_MIN_SCALE;
+    if (scale > BAR_CHART_MAX_SCALE)
+        scale = BAR_CHART_MAX_SCALE;
+    lxw_chart_options opt = {.x_scale = CHART_X_SCALE, .y_scale = scale};
+    check(x, worksheet_insert_chart_opt(ws, BAR_CHART_ROW, CHART_COL, chart, &opt), SUMMARY_SHEET);
 }
 
 static void write_summary(xlsx *x, const rpt_model *m)
@@ -313,14 +370,14 @@ static void write_summary(xlsx *x, const rpt_model *m)
     /* Daily totals: a table that is also the line chart's data. */
     row++;
     const rpt_table *d = &m->days;
-    size_t widths[8] = {0};
-    for (int c = 0; c < d->ncols && c < 8; c++) {
+    size_t widths[DAY_TABLE_MAX_COLS] = {0};
+    for (int c = 0; c < d->ncols && c < DAY_TABLE_MAX_COLS; c++) {
         write_text(x, ws, SUMMARY_SHEET, row, c, d->columns[c].label, x->header);
         widths[c] = strlen(d->columns[c].label) + 1;
     }
     int first = ++row;
     for (int r = 0; r < d->nrows; r++, row++) {
-        for (int c = 0; c < d->ncols && c < 8; c++) {
+        for (int c = 0; c < d->ncols && c < DAY_TABLE_MAX_COLS; c++) {
             write_cell(x, ws, SUMMARY_SHEET, row, c, d->columns[c].kind, rpt_cell(d, r, c),
                        rpt_value(d, r, c));
             size_t w = display_width(d->columns[c].kind, rpt_cell(d, r, c), rpt_value(d, r, c));
@@ -334,12 +391,22 @@ static void write_summary(xlsx *x, const rpt_model *m)
         width_b = widths[1];
     check(x, worksheet_set_column(ws, 0, 0, fit(width_a), NULL), SUMMARY_SHEET);
     check(x, worksheet_set_column(ws, 1, 1, fit(width_b), NULL), SUMMARY_SHEET);
-    for (int c = 2; c < d->ncols && c < 8; c++)
+    for (int c = 2; c < d->ncols && c < DAY_TABLE_MAX_COLS; c++)
         check(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, fit(widths[c]), NULL),
               SUMMARY_SHEET);
 
-    line_chart(x, ws, d, first, 2);
-    bar_chart(x, ws, &m->campaigns, 22);
+    line_chart(x, ws, d, first);
+    bar_chart(x, ws, &m->campaigns);
+}
+
+/* lxw_strerror's text without its trailing period (messages end without one). */
+static const char *xlsx_strerror(lxw_error err, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", lxw_strerror(err));
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == '.')
+        buf[n - 1] = '\0';
+    return buf;
 }
 
 static void report_failure(const af_file *f, const char *detail, int err)
@@ -384,14 +451,15 @@ bool rpt_write_xlsx(const rpt_model *m, const char *dir)
     errno = 0;
     lxw_error closed = workbook_close(x.wb);
     int close_errno = errno;
-    char detail[AF_ERROR_MAX + 128];
+    char detail[AF_ERROR_MAX + 128], why[256];
     bool ok = false;
     if (x.err != LXW_NO_ERROR)
         adr_fmt(detail, sizeof detail, "sheet \"%s\": libxlsxwriter: %s", x.where,
-                lxw_strerror(x.err));
+                xlsx_strerror(x.err, why, sizeof why));
     else if (closed != LXW_NO_ERROR)
-        adr_fmt(detail, sizeof detail, "libxlsxwriter: %s%s%s", lxw_strerror(closed),
-                close_errno ? ": " : "", close_errno ? strerror(close_errno) : "");
+        adr_fmt(detail, sizeof detail, "libxlsxwriter: %s%s%s",
+                xlsx_strerror(closed, why, sizeof why), close_errno ? ": " : "",
+                close_errno ? strerror(close_errno) : "");
     else if (!af_commit(f))
         adr_fmt(detail, sizeof detail, "%s", f->error), close_errno = f->error_no;
     else

@@ -102,7 +102,8 @@ static void numbers_are_never_prefixed_or_quoted(void **state)
 static void non_ascii_text_passes_through(void **state)
 {
     (void)state;
-    expect_field("Caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", true, "Caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac");
+    expect_field("Caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", true,
+                 "Caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac");
 }
 
 static void table_has_header_and_crlf_rows(void **state)

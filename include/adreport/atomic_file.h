@@ -32,12 +32,12 @@
 
 /* One file being published.  Fields are read-only for callers. */
 typedef struct af_file {
-    FILE *fp;                /* the temporary file, open for writing (af_open only) */
-    char dir[PATH_MAX];      /* the folder, as given */
-    char path[PATH_MAX];     /* the final path: dir/name */
-    char tmp_path[PATH_MAX]; /* the temporary path: dir/.name.tmp.<pid> */
-    bool pending;            /* a temporary file may exist: af_abort removes it */
-    int error_no;            /* errno of the failure, for choosing a hint */
+    FILE *fp;                 /* the temporary file, open for writing (af_open only) */
+    char dir[PATH_MAX];       /* the folder, as given */
+    char path[PATH_MAX];      /* the final path: dir/name */
+    char tmp_path[PATH_MAX];  /* the temporary path: dir/.name.tmp.<pid> */
+    bool pending;             /* a temporary file may exist: af_abort removes it */
+    int error_no;             /* errno of the failure, for choosing a hint */
     char error[AF_ERROR_MAX]; /* why the last call failed, e.g.
                                  `fsync ".ads.csv.tmp.12": No space left on device` */
 } af_file;

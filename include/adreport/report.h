@@ -41,10 +41,10 @@
 
 /* A report period: a calendar month or an inclusive range of UTC days. */
 typedef struct rpt_period {
-    bool is_month;             /* a month report: budget pacing is computed */
-    char from[RPT_DAY_SIZE];   /* first day, "2026-11-01" */
-    char to[RPT_DAY_SIZE];     /* last day, inclusive, "2026-11-30" */
-    char as_of[RPT_DAY_SIZE];  /* last elapsed day for pacing: yesterday (UTC) */
+    bool is_month;              /* a month report: budget pacing is computed */
+    char from[RPT_DAY_SIZE];    /* first day, "2026-11-01" */
+    char to[RPT_DAY_SIZE];      /* last day, inclusive, "2026-11-30" */
+    char as_of[RPT_DAY_SIZE];   /* last elapsed day for pacing: yesterday (UTC) */
     char label[RPT_LABEL_SIZE]; /* folder name: "2026-11" or "2026-11-03_2026-11-09" */
 } rpt_period;
 
@@ -108,7 +108,7 @@ double rpt_value(const rpt_table *t, int row, int col);
 /* Everything a report shows for one tenant and period. */
 typedef struct rpt_model {
     int64_t company_id;
-    char *company_name;    /* companies.name, owned */
+    char *company_name; /* companies.name, owned */
     rpt_period period;
     char generated_at[32]; /* "2026-11-26 03:00:12 UTC", the database's clock */
     rpt_table campaigns;   /* every campaign, by campaign_id: campaigns.csv, sheet Campaigns */

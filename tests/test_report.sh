@@ -1,0 +1,313 @@
+#!/usr/bin/env bash
+# Integration tests of `adreport report`: exact CSV text (quoting, formula
+# injection, money rounding, ratios from summed parts, pacing), tenant
+# isolation, the XLSX read back, atomic publishing on failure, --changed.
+source "$(dirname "$0")/lib.sh"
+
+# Two tenants whose ids overlap (campaign 10 and ad 100 exist in both), with
+# names that break naive CSV writers (and a control character XML cannot
+# hold), plus an empty tenant 3.  Stats are
+# inserted directly: the rollup is not under test here.
+seed() {
+    q "INSERT INTO companies VALUES
+         (1, E'Acme, \"Widgets\"\nLtd Ünïcødé', NULL, now(), now()),
+         (2, 'SECRET-TENANT-2', NULL, now(), now()),
+         (3, 'Empty Co', NULL, now(), now())"
+    q "INSERT INTO campaigns VALUES
+         (10, 1, '=HYPERLINK(\"http://evil.example\",\"click\")', 'cpc', 'running', 100, NULL, now(), now()),
+         (11, 1, E'Brand, \"Q1\"\nSüd', 'cpm', 'paused', NULL, NULL, now(), now()),
+         (12, 1, E'-idle\x01', 'cpc', 'archived', 50, NULL, now(), now()),
+         (13, 1, '+zero budget', 'cpc', 'running', 0, NULL, now(), now()),
+         (10, 2, 'SECRET2 campaign', 'cpc', 'running', 5, NULL, now(), now())"
+    q "INSERT INTO ads VALUES
+         (100, 1, 10, '@ad one', NULL, NULL, 0, 0, now(), now()),
+         (101, 1, 10, 'plain ad', NULL, NULL, 0, 0, now(), now()),
+         (102, 1, 11, E'\tTabbed', NULL, NULL, 0, 0, now(), now()),
+         (103, 1, 12, 'idle ad', NULL, NULL, 0, 0, now(), now()),
+         (104, 1, 13, 'zero', NULL, NULL, 0, 0, now(), now()),
+         (100, 2, 10, 'SECRET2 ad', NULL, NULL, 0, 0, now(), now())"
+    q "INSERT INTO ad_daily_stats (company_id, ad_id, day, campaign_id, impressions, clicks,
+                                   spend_usd, blacklisted_spend_usd) VALUES
+         (1, 100, '2024-02-29', 10, 999999, 9999, 999, 0),
+         (1, 100, '2024-03-01', 10, 1000, 10, 0.0025, 0),
+         (1, 100, '2024-03-02', 10, 2000, 5, 0.0025, 0),
+         (1, 101, '2024-03-02', 10, 1, 0, 0.5, 0.125),
+         (1, 102, '2024-03-03', 11, 3, 1, 2.675, 0),
+         (1, 104, '2024-03-05', 13, 10, 0, 1.005, 0),
+         (1, 100, '2024-04-01', 10, 888888, 8888, 888, 0),
+         (2, 100, '2024-03-01', 10, 5, 5, 99.999, 1)"
+}
+
+# expect_file FILE RECORD... - FILE holds exactly these CSV records, each
+# ended by CRLF (a record may itself hold a quoted line break).
+expect_file() {
+    local file=$1
+    shift
+    printf '%s\r\n' "$@" >"$file.expected"
+    if ! cmp -s "$file.expected" "$file"; then
+        diff -u <(cat -A "$file.expected") <(cat -A "$file") >&2 || true
+        fail "$file differs from the expected text"
+    fi
+    rm -f "$file.expected"
+}
+
+CAMPAIGNS_HEADER=campaign_id,campaign_name,state,cost_model,monthly_budget_usd,impressions,clicks,ctr,spend_usd,cpc_usd,cpm_usd,budget_pacing,blacklisted_spend_usd
+ADS_HEADER=ad_id,ad_name,campaign_id,campaign_name,impressions,clicks,ctr,spend_usd,cpc_usd,cpm_usd
+DAILY_HEADER=day,campaign_id,campaign_name,impressions,clicks,ctr,spend_usd
+C10='"'"'"'=HYPERLINK(""http://evil.example"",""click"")"'
+C11='"Brand, ""Q1""'$'\n''Süd"'
+
+test_month_report_csv_is_exact() {
+    seed
+    "$ADR" report -q --company 1 --month 2024-03 --out "$W/out"
+    local d="$W/out/1/2024-03"
+    # 10: ratios from sums (15/3001, not the mean of the days' ratios); the
+    #     spend 0.0025+0.0025+0.5 = 0.505 rounds half away from zero to 0.51;
+    #     pacing 0.505 / (100 * 31/31); blacklisted 0.125 -> 0.13.
+    # 11: 2.675 -> 2.68 (a double would give 2.67); no budget: no pacing.
+    # 12: idle: zeros, empty ratios, pacing 0 of a 50 budget.
+    # 13: 1.005 -> 1.01; no clicks: no cpc; budget 0: no pacing.
+    expect_file "$d/campaigns.csv" "$CAMPAIGNS_HEADER" \
+        "10,$C10,running,cpc,100.00,3001,15,0.004998,0.51,0.03,0.17,0.005050,0.13" \
+        "11,$C11,paused,cpm,,3,1,0.333333,2.68,2.68,891.67,,0.00" \
+        "12,'-idle"$'\x01'",archived,cpc,50.00,0,0,,0.00,,,0.000000,0.00" \
+        "13,'+zero budget,running,cpc,0.00,10,0,0.000000,1.01,,100.50,,0.00"
+    # 100: 0.0025 + 0.0025 = 0.005 -> 0.01, though each day shows 0.00.
+    expect_file "$d/ads.csv" "$ADS_HEADER" \
+        "100,'@ad one,10,$C10,3000,15,0.005000,0.01,0.00,0.00" \
+        "101,plain ad,10,$C10,1,0,0.000000,0.50,,500.00" \
+        "102,'"$'\t'"Tabbed,11,$C11,3,1,0.333333,2.68,2.68,891.67" \
+        "103,idle ad,12,'-idle"$'\x01'",0,0,,0.00,," \
+        "104,zero,13,'+zero budget,10,0,0.000000,1.01,,100.50"
+    expect_file "$d/daily.csv" "$DAILY_HEADER" \
+        "2024-03-01,10,$C10,1000,10,0.010000,0.00" \
+        "2024-03-02,10,$C10,2001,5,0.002499,0.50" \
+        "2024-03-03,11,$C11,3,1,0.333333,2.68" \
+        "2024-03-05,13,'+zero budget,10,0,0.000000,1.01"
+    [ -s "$d/performance.xlsx" ] || fail "no performance.xlsx"
+}
+
+test_csv_parses_back_to_the_names() {
+    seed
+    "$ADR" report -q --company 1 --month 2024-03 --format csv --out "$W/out"
+    $PY - "$W/out/1/2024-03/campaigns.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"click\")", rows[1]
+assert rows[2][1] == 'Brand, "Q1"\nSüd', rows[2]
+assert all(len(r) == 13 for r in rows), rows
+PY
+    [ ! -e "$W/out/1/2024-03/performance.xlsx" ] || fail "--format csv wrote an xlsx"
+}
+
+test_tenants_are_isolated() {
+    seed
+    "$ADR" report -q --all --month 2024-03 --out "$W/out"
+    # Tenant 2 shares campaign id 10 and ad id 100 with tenant 1.
+    expect_file "$W/out/2/2024-03/campaigns.csv" "$CAMPAIGNS_HEADER" \
+        "10,SECRET2 campaign,running,cpc,5.00,5,5,1.000000,100.00,20.00,19999.80,19.999800,1.00"
+    $PY - "$W/out/1" <<'PY'
+import os, sys, zipfile
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        path = os.path.join(folder, name)
+        if name.endswith(".xlsx"):
+            text = "".join(zipfile.ZipFile(path).read(n).decode("utf-8", "replace")
+                           for n in zipfile.ZipFile(path).namelist())
+        else:
+            text = open(path, encoding="utf-8").read()
+        assert "SECRET" not in text, f"tenant 2 text in {path}"
+PY
+    # Paths hold only ids and dates.
+    local bad
+    bad=$(cd "$W/out" && find . -mindepth 1 | grep -Ev '^\./[0-9]+(/2024-03(/(campaigns|ads|daily)\.csv|/performance\.xlsx)?)?$' || true)
+    assert_eq "" "$bad" "unexpected paths"
+    # Tenant 3 has nothing: header-only CSVs.
+    expect_file "$W/out/3/2024-03/campaigns.csv" "$CAMPAIGNS_HEADER"
+    expect_file "$W/out/3/2024-03/daily.csv" "$DAILY_HEADER"
+}
+
+test_xlsx_matches_the_csv() {
+    seed
+    "$ADR" report -q --company 1 --company 3 --month 2024-03 --out "$W/out"
+    # Totals: 3014 impressions, 16 clicks, spend 4.185 -> 4.19.
+    $PY tests/check_xlsx.py "$W/out/1/2024-03/performance.xlsx" "$W/out/1/2024-03" \
+        'Tenant=Acme, "Widgets"'$'\n''Ltd Ünïcødé' \
+        "Company ID=1" "Period=2024-03 (2024-03-01 to 2024-03-31)" \
+        "Campaigns=4" "Ads=5" "Impressions=3014" "Clicks=16" "CTR=0.005309" \
+        "Spend (USD)=4.19" "CPC (USD)=0.26" "CPM (USD)=1.39" "Blacklisted spend (USD)=0.13"
+    # No campaigns: no bar chart, still a valid workbook.
+    $PY tests/check_xlsx.py "$W/out/3/2024-03/performance.xlsx" "$W/out/3/2024-03" \
+        "Tenant=Empty Co" "Campaigns=0" "Impressions=0" "Spend (USD)=0"
+    # The Summary's day table covers every day of the month.
+    $PY - "$W/out/1/2024-03/performance.xlsx" <<'PY'
+import datetime, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Summary"]
+days = [r for r in ws.iter_rows(values_only=True) if isinstance(r[0], datetime.datetime)]
+assert len(days) == 31, len(days)
+assert days[1][:3] == (datetime.datetime(2024, 3, 2), 2001, 5), days[1]
+assert days[3][:3] == (datetime.datetime(2024, 3, 4), 0, 0), days[3]
+PY
+}
+
+test_xlsx_opens_in_libreoffice() {
+    command -v libreoffice >/dev/null || { echo "libreoffice not installed: skipped"; return 0; }
+    seed
+    "$ADR" report -q --company 1 --month 2024-03 --format xlsx --out "$W/out"
+    timeout 180 libreoffice --headless "-env:UserInstallation=file://$W/lo-profile" \
+        --convert-to pdf --outdir "$W/pdf" "$W/out/1/2024-03/performance.xlsx" >"$W/lo.log" 2>&1 ||
+        { cat "$W/lo.log"; fail "libreoffice could not convert the workbook"; }
+    [ -s "$W/pdf/performance.pdf" ] || { cat "$W/lo.log"; fail "no pdf"; }
+}
+
+# csv_column FILE NAME - the values of column NAME, one per line (parsed as
+# CSV: names hold commas and line breaks).
+csv_column() {
+    $PY - "$1" "$2" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+i = rows[0].index(sys.argv[2])
+print("\n".join(r[i] for r in rows[1:]))
+PY
+}
+
+test_current_month_paces_by_elapsed_days() {
+    seed
+    local yesterday want
+    yesterday=$(date -u -d yesterday +%F)
+    q "INSERT INTO ad_daily_stats (company_id, ad_id, day, campaign_id, impressions, clicks, spend_usd)
+       VALUES (1, 100, '$yesterday', 10, 100, 1, 10)"
+    # No --month: the month of yesterday, elapsed up to and including yesterday.
+    "$ADR" report -q --company 1 --format csv --out "$W/out"
+    want=$($PY - "$yesterday" <<'PY'
+import calendar, datetime, decimal, sys
+y = datetime.date.fromisoformat(sys.argv[1])
+days = calendar.monthrange(y.year, y.month)[1]
+pacing = decimal.Decimal(10) * days / (100 * y.day)  # spend / (budget * day / days)
+print(pacing.quantize(decimal.Decimal("0.000001"), rounding=decimal.ROUND_HALF_UP))
+PY
+)
+    assert_eq "$want" "$(csv_column "$W/out/1/${yesterday:0:7}/campaigns.csv" budget_pacing | head -n 1)" \
+        "pacing of campaign 10 (spend 10, budget 100, elapsed to $yesterday)"
+}
+
+test_future_month_and_range_have_no_pacing() {
+    seed
+    "$ADR" report -q --company 1 --month 2999-01 --format csv --out "$W/out"
+    assert_eq ",,," "$(csv_column "$W/out/1/2999-01/campaigns.csv" budget_pacing | paste -sd,)" \
+        "pacing of a month that has not started"
+    "$ADR" report -q --company 1 --from 2024-02-29 --to 2024-03-01 --format csv --out "$W/out"
+    local d="$W/out/1/2024-02-29_2024-03-01"
+    assert_eq "1000999,0,0,0" "$(csv_column "$d/campaigns.csv" impressions | paste -sd,)"
+    assert_eq ",,," "$(csv_column "$d/campaigns.csv" budget_pacing | paste -sd,)" "range pacing"
+    expect_file "$d/daily.csv" "$DAILY_HEADER" \
+        "2024-02-29,10,$C10,999999,9999,0.009999,999.00" \
+        "2024-03-01,10,$C10,1000,10,0.010000,0.00"
+}
+
+test_changed_reports_only_marked_months_and_clears_them() {
+    seed
+    q "INSERT INTO adreport_dirty_months (company_id, month) VALUES
+         (1, '2024-02-01'), (1, '2024-03-01'), (2, '2024-03-01')"
+    "$ADR" report -q --changed --company 1 --out "$W/out"
+    [ -f "$W/out/1/2024-02/campaigns.csv" ] || fail "2024-02 of company 1 not written"
+    [ -f "$W/out/1/2024-03/performance.xlsx" ] || fail "2024-03 of company 1 not written"
+    [ ! -e "$W/out/2" ] || fail "--company 1 wrote company 2"
+    [ ! -e "$W/out/1/2024-04" ] || fail "an unmarked month was written"
+    assert_eq "2|2024-03-01" "$(q 'SELECT company_id, month FROM adreport_dirty_months')"
+    "$ADR" report -q --changed --out "$W/out"
+    [ -f "$W/out/2/2024-03/daily.csv" ] || fail "2024-03 of company 2 not written"
+    assert_eq "0" "$(q 'SELECT count(*) FROM adreport_dirty_months')"
+    local out
+    out=$("$ADR" report --changed --out "$W/out" 2>&1)
+    assert_contains "$out" "0 reports written"
+}
+
+test_clearing_a_mark_spares_one_renewed_meanwhile() {
+    q "INSERT INTO adreport_dirty_months (company_id, month, marked_at)
+       VALUES (1, '2024-03-01', '2024-04-01 00:00:00.123456+00')"
+    local clear
+    clear=$(grep -v '^--' sql/queries/report_clear_dirty.sql)
+    # A mark read at another marked_at (renewed since) is not deleted ...
+    psql -X -q -v ON_ERROR_STOP=1 -c "PREPARE clear(bigint, text, text) AS $clear" \
+        -c "EXECUTE clear(1, '2024-03-01', '1711929600.000000')" \
+        -c "EXECUTE clear(1, '2024-03-01', '1711929600.123457')"
+    assert_eq "1" "$(q 'SELECT count(*) FROM adreport_dirty_months')" "a renewed mark was deleted"
+    # ... the one read is.
+    psql -X -q -v ON_ERROR_STOP=1 -c "PREPARE clear(bigint, text, text) AS $clear" \
+        -c "EXECUTE clear(1, '2024-03-01', '$(q "SELECT extract(epoch FROM marked_at) FROM adreport_dirty_months")')"
+    assert_eq "0" "$(q 'SELECT count(*) FROM adreport_dirty_months')" "the mark as read stayed"
+}
+
+test_file_in_the_way_fails_cleanly_and_other_tenants_go_on() {
+    seed
+    mkdir -p "$W/out"
+    echo "not a folder" >"$W/out/1"
+    local out rc=0
+    out=$("$ADR" report --all --month 2024-03 --out "$W/out" 2>&1) || rc=$?
+    assert_eq 1 "$rc" "exit code"
+    assert_contains "$out" "could not create report folder"
+    assert_contains "$out" "DETAIL:"
+    assert_contains "$out" "HINT:"
+    [ -f "$W/out/2/2024-03/campaigns.csv" ] || fail "tenant 2 was not written after tenant 1 failed"
+    assert_eq "not a folder" "$(cat "$W/out/1")"
+}
+
+test_full_disk_keeps_the_previous_report() {
+    seed
+    mkdir -p "$W/full"
+    trap 'umount "$W/full" 2>/dev/null || true; rm -rf "$W"' EXIT
+    mount -t tmpfs -o size=256k tmpfs "$W/full" 2>/dev/null ||
+        { echo "cannot mount a tmpfs here: skipped"; return 0; }
+    "$ADR" report -q --company 1 --month 2024-03 --out "$W/full"
+    local d="$W/full/1/2024-03" before after out rc
+    before=$(cd "$d" && sha256sum campaigns.csv ads.csv daily.csv performance.xlsx)
+    # New data, so a successful rewrite would change the files ...
+    q "UPDATE ad_daily_stats SET impressions = impressions + 1 WHERE company_id = 1"
+    # ... but the disk is full.
+    dd if=/dev/zero of="$W/full/filler" bs=4k 2>/dev/null || true
+    for format in csv xlsx; do
+        rc=0
+        out=$("$ADR" report --company 1 --month 2024-03 --format $format --out "$W/full" 2>&1) || rc=$?
+        assert_eq 1 "$rc" "exit code with a full disk (--format $format)"
+        assert_contains "$out" "could not write report"
+        assert_contains "$out" "No space left on device"
+        assert_contains "$out" "HINT:  free space"
+        after=$(cd "$d" && sha256sum campaigns.csv ads.csv daily.csv performance.xlsx)
+        assert_eq "$before" "$after" "the previous report changed (--format $format)"
+        assert_eq "" "$(find "$W/full" -name '*.tmp.*')" "temporary files left"
+    done
+    # With space again, the same command replaces the report.
+    rm "$W/full/filler"
+    "$ADR" report -q --company 1 --month 2024-03 --out "$W/full"
+    after=$(cd "$d" && sha256sum campaigns.csv ads.csv daily.csv performance.xlsx)
+    [ "$before" != "$after" ] || fail "the report was not replaced once there was space"
+    umount "$W/full"
+}
+
+test_unknown_company_exits_1() {
+    seed
+    local out rc=0
+    out=$("$ADR" report --company 1 --company 999 --month 2024-03 --out "$W/out" 2>&1) || rc=$?
+    assert_eq 1 "$rc" "exit code"
+    assert_contains "$out" "company 999: it does not exist"
+    [ -f "$W/out/1/2024-03/campaigns.csv" ] || fail "company 1 not written"
+    [ ! -e "$W/out/999" ] || fail "a folder for a missing company"
+}
+
+test_bad_options_are_usage_errors() {
+    assert_exit 2 "$ADR" report --company x
+    assert_exit 2 "$ADR" report --company 0
+    assert_exit 2 "$ADR" report --company 1 --all
+    assert_exit 2 "$ADR" report --month 2024-13
+    assert_exit 2 "$ADR" report --month 2024-03 --from 2024-03-01 --to 2024-03-02
+    assert_exit 2 "$ADR" report --from 2024-03-01
+    assert_exit 2 "$ADR" report --from 2024-03-02 --to 2024-03-01
+    assert_exit 2 "$ADR" report --changed --month 2024-03
+    assert_exit 2 "$ADR" report --format pdf
+    assert_exit 2 "$ADR" report --out ""
+    assert_exit 2 "$ADR" report extra
+    assert_exit 0 "$ADR" report --help
+}
+
+run_tests
