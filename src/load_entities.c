@@ -243,6 +243,16 @@ static int parse_text_array(const char *s, size_t len, char *scratch, const char
     return n;
 }
 
+/* A header names the table's columns; see ld_first_row_is_header. */
+static bool is_header(const ent_loader *el, const csvr_row *row)
+{
+    const char *names[ENT_MAX_COLS + 1];
+    for (int c = 0; c < el->k->ncols; c++)
+        names[c] = el->k->cols[c].name;
+    names[el->k->ncols] = NULL;
+    return ld_first_row_is_header(row, names);
+}
+
 static void map_seed_order(ent_loader *el)
 {
     for (int c = 0; c < el->k->ncols; c++)
@@ -425,10 +435,8 @@ static int on_row(void *ctx, const csvr_row *row)
     ent_loader *el = ctx;
     if (!el->first_row_seen) {
         el->first_row_seen = true;
-        /* A data row never holds the word "id"; a header always does. */
-        for (int i = 0; row->status == CSVR_OK && i < row->nfields && i < CSVR_MAX_FIELDS; i++)
-            if (ld_field_is(&row->fields[i], "id"))
-                return map_header(el, row) ? 0 : 1;
+        if (is_header(el, row))
+            return map_header(el, row) ? 0 : 1;
         map_seed_order(el);
     }
     take_row(el, row);
@@ -447,9 +455,8 @@ static int note_company(void *ctx, const csvr_row *row)
     ent_loader *el = np->el;
     if (!el->first_row_seen) {
         el->first_row_seen = true;
-        for (int i = 0; row->status == CSVR_OK && i < row->nfields && i < CSVR_MAX_FIELDS; i++)
-            if (ld_field_is(&row->fields[i], "id"))
-                return map_header(el, row) ? 0 : 1;
+        if (is_header(el, row))
+            return map_header(el, row) ? 0 : 1;
         map_seed_order(el);
     }
     int c = el->f->kind == LD_COMPANIES ? 0 : 1;

@@ -46,13 +46,11 @@ static const char *col_name(ld_kind kind, enum ev_col c)
     return names[c];
 }
 
-/* Is this first row a header?  A data row never has "ad_id" as a value. */
+/* Is this first row a header?  See ld_first_row_is_header. */
 static bool is_header(const csvr_row *row)
 {
-    for (int i = 0; i < row->nfields && i < CSVR_MAX_FIELDS; i++)
-        if (ld_field_is(&row->fields[i], "ad_id"))
-            return true;
-    return false;
+    static const char *const names[] = {"ad_id", "site_url", "user_ip", "user_data", NULL};
+    return ld_first_row_is_header(row, names);
 }
 
 /* Map header names to columns; refuse the file on unknown or missing ones. */
@@ -231,7 +229,7 @@ static int on_row(void *ctx, const csvr_row *row)
     ev_loader *ev = ctx;
     if (!ev->first_row_seen) {
         ev->first_row_seen = true;
-        if (row->status == CSVR_OK && is_header(row))
+        if (is_header(row))
             return map_header(ev, row) ? 0 : 1;
         use_seed_order(ev);
     }

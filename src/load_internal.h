@@ -50,6 +50,14 @@ void ld_refuse(ld_file *f, const char *hint, const char *fmt, ...)
 /* ld_reject - reject one row: count it and write it to the rejects file. */
 void ld_reject(ld_file *f, const csvr_row *row, const char *reason, const char *detail);
 
+/*
+ * ld_first_row_is_header - the first row is a header when its first field is
+ * not an integer (a data row in the table's order starts with its id) and
+ * one of its fields is a column name from the NULL-terminated `names`.  A
+ * company named "id" in a headerless file stays data.
+ */
+bool ld_first_row_is_header(const csvr_row *row, const char *const *names);
+
 /* ld_field_is - case-insensitive comparison of a field with a name. */
 bool ld_field_is(const csvr_field *field, const char *name);
 

@@ -16,6 +16,7 @@
 #include "load_internal.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,22 @@ ld_kind ld_kind_from_name(const char *base)
 static bool is_entity(ld_kind k)
 {
     return k == LD_COMPANIES || k == LD_CAMPAIGNS || k == LD_ADS;
+}
+
+bool ld_first_row_is_header(const csvr_row *row, const char *const *names)
+{
+    if (row->status != CSVR_OK || row->nfields == 0)
+        return false;
+    /* Data rows in the tables' own order start with an integer id. */
+    int64_t id;
+    const csvr_field *first = &row->fields[0];
+    if (!first->ptr || ev_parse_int64(first->ptr, first->len, &id, NULL))
+        return false;
+    for (int i = 0; i < row->nfields && i < CSVR_MAX_FIELDS; i++)
+        for (const char *const *n = names; *n; n++)
+            if (ld_field_is(&row->fields[i], *n))
+                return true;
+    return false;
 }
 
 bool ld_field_is(const csvr_field *field, const char *name)
@@ -157,9 +174,13 @@ bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
     return n >= 0 && !stop && !f->refused;
 }
 
-/* The tenant a folder name implies: all digits, 1..18 of them, not 0. */
-static int64_t tenant_of_folder(const char *path)
+/* The tenant a folder name implies: all digits, 1..18 of them, not 0.  The
+ * path is resolved first, so "clicks.csv" run inside incoming/42/ and
+ * "incoming/42//clicks.csv" both name folder 42. */
+static int64_t tenant_of_folder(const char *given)
 {
+    char resolved[PATH_MAX];
+    const char *path = realpath(given, resolved) ? resolved : given;
     const char *slash = strrchr(path, '/');
     if (!slash)
         return 0;
@@ -436,6 +457,16 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     }
     if (!is_entity(kind) && !mark_dirty(&f))
         goto db_failed_in_tx;
+    if (!rej_flush(&f.rej)) {
+        result = rollback(&f, LD_ERROR);
+        rej_close(&f.rej); /* prints why */
+        char primary[4200];
+        adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", path),
+                  "its rejected rows could not be written, so the file was not loaded",
+                  "fix the rejects folder and run again");
+        result = LD_ERROR;
+        goto done;
+    }
     int inserted = ledger_insert(&f, (int64_t)st.st_size);
     if (inserted < 0)
         goto db_failed_in_tx;

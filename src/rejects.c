@@ -105,11 +105,17 @@ void rej_add(rej_writer *w, uint64_t line, const char *reason, const char *detai
         fail_io(w);
 }
 
+bool rej_flush(rej_writer *w)
+{
+    if (w->fp && !w->io_failed && (fflush(w->fp) != 0 || fsync(fileno(w->fp)) != 0))
+        fail_io(w);
+    return !w->io_failed;
+}
+
 bool rej_close(rej_writer *w)
 {
     if (w->fp) {
-        if (fflush(w->fp) != 0 || fsync(fileno(w->fp)) != 0)
-            fail_io(w);
+        rej_flush(w);
         if (fclose(w->fp) != 0)
             fail_io(w);
         w->fp = NULL;

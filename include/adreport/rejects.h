@@ -39,6 +39,14 @@ void rej_add(rej_writer *w, uint64_t line, const char *reason, const char *detai
              size_t raw_len);
 
 /*
+ * rej_flush - make the rejects written so far durable (fflush + fsync) and
+ * say whether every write succeeded.  The loader calls it before COMMIT: a
+ * file whose rejected rows cannot be kept must not be committed, or a rerun
+ * would skip it and the rows would be lost for good.
+ */
+bool rej_flush(rej_writer *w);
+
+/*
  * rej_close - publish (rename into place) when rows were rejected, or remove
  * a stale file when none were.  Returns false with a printed error when the
  * rejects could not be written.
