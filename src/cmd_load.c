@@ -18,6 +18,7 @@ static const char usage[] =
     "whose content was loaded before is skipped.\n\n"
     "  --rejects DIR        where rejected rows go (default ./rejects)\n"
     "  --max-reject-rate R  refuse a file with a larger rejected share (default 0.05)\n"
+    "  --jobs N             load log files over N connections at once (default 2)\n"
     "  --company N          the tenant of logs not in a <company_id>/ folder\n"
     "  --kind KIND          clicks, impressions, companies, campaigns or ads\n"
     "                       (default: from the file name)\n"
@@ -25,10 +26,11 @@ static const char usage[] =
 
 int cmd_load(int argc, char **argv)
 {
-    enum { OPT_REJECTS = 256, OPT_RATE, OPT_COMPANY, OPT_KIND, OPT_REPLACE };
+    enum { OPT_REJECTS = 256, OPT_RATE, OPT_COMPANY, OPT_KIND, OPT_REPLACE, OPT_JOBS };
     static const struct option longopts[] = {
         {"rejects", required_argument, NULL, OPT_REJECTS},
         {"max-reject-rate", required_argument, NULL, OPT_RATE},
+        {"jobs", required_argument, NULL, OPT_JOBS},
         {"company", required_argument, NULL, OPT_COMPANY},
         {"kind", required_argument, NULL, OPT_KIND},
         {"replace", no_argument, NULL, OPT_REPLACE},
@@ -60,6 +62,11 @@ int cmd_load(int argc, char **argv)
         case OPT_REPLACE:
             opts.replace = true;
             break;
+        case OPT_JOBS:
+            opts.jobs = (int)strtol(optarg, &end, 10);
+            if (*end || end == optarg || opts.jobs < 1 || opts.jobs > LD_MAX_JOBS)
+                return cli_usage_error("load", "--jobs takes a number from 1 to 16");
+            break;
         default:
             if (!cli_common_option(opt, optarg, &common, usage))
                 return cli_usage_error("load", "unknown option");
@@ -68,6 +75,7 @@ int cmd_load(int argc, char **argv)
     if (optind == argc)
         return cli_usage_error("load", "no file or folder to load");
 
+    opts.conninfo = common.db;
     PGconn *conn = db_connect(common.db);
     if (!conn)
         return ADR_EXIT_ERROR;

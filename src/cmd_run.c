@@ -25,7 +25,8 @@ static const char usage[] =
     "  --reports DIR        report output (default ./reports)\n"
     "  --rejects DIR        rejected rows (default ./rejects)\n"
     "  --archive DIR        move each committed (or already loaded) file here\n"
-    "  --max-reject-rate R  refuse a file with a larger rejected share (default 0.05)\n";
+    "  --max-reject-rate R  refuse a file with a larger rejected share (default 0.05)\n"
+    "  --jobs N             load log files over N connections at once (default 2)\n";
 
 typedef struct archive_ctx {
     const char *incoming, *archive;
@@ -48,12 +49,14 @@ static void archive_done(void *ctx, const char *path, ld_result result)
 
 int cmd_run(int argc, char **argv)
 {
-    enum { OPT_INCOMING = 256, OPT_REPORTS, OPT_REJECTS, OPT_ARCHIVE, OPT_RATE };
+    enum { OPT_INCOMING = 256, OPT_REPORTS, OPT_REJECTS, OPT_ARCHIVE, OPT_RATE, OPT_JOBS };
     static const struct option longopts[] = {{"incoming", required_argument, NULL, OPT_INCOMING},
                                              {"reports", required_argument, NULL, OPT_REPORTS},
                                              {"rejects", required_argument, NULL, OPT_REJECTS},
                                              {"archive", required_argument, NULL, OPT_ARCHIVE},
                                              {"max-reject-rate", required_argument, NULL, OPT_RATE},
+                                             {"jobs", required_argument, NULL, OPT_JOBS},
+        {"jobs", required_argument, NULL, OPT_JOBS},
                                              CLI_COMMON_OPTIONS};
     struct cli_common common = {0};
     ld_options lo;
@@ -80,6 +83,11 @@ int cmd_run(int argc, char **argv)
             if (*end || end == optarg || lo.max_reject_rate < 0 || lo.max_reject_rate > 1)
                 return cli_usage_error("run", "--max-reject-rate takes a number from 0 to 1");
             break;
+        case OPT_JOBS:
+            lo.jobs = (int)strtol(optarg, &end, 10);
+            if (*end || end == optarg || lo.jobs < 1 || lo.jobs > LD_MAX_JOBS)
+                return cli_usage_error("run", "--jobs takes a number from 1 to 16");
+            break;
         default:
             if (!cli_common_option(opt, optarg, &common, usage))
                 return cli_usage_error("run", "unknown option");
@@ -90,6 +98,7 @@ int cmd_run(int argc, char **argv)
     if (optind != argc)
         return cli_usage_error("run", "run takes no arguments besides its options");
 
+    lo.conninfo = common.db;
     PGconn *conn = db_connect(common.db);
     if (!conn)
         return ADR_EXIT_ERROR;

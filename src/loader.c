@@ -16,6 +16,7 @@
 #include "load_internal.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <limits.h>
 #include <errno.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ void ld_options_init(ld_options *opts)
     memset(opts, 0, sizeof *opts);
     opts->rejects_dir = "rejects";
     opts->max_reject_rate = 0.05;
+    opts->jobs = LD_DEFAULT_JOBS;
 }
 
 const char *ld_kind_name(ld_kind kind)
@@ -151,7 +153,8 @@ bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
     int stop = 0;
     struct stat st;
     uint64_t file_size = stat(f->path, &st) == 0 ? (uint64_t)st.st_size : 0;
-    bool tty = isatty(STDERR_FILENO);
+    /* Several files at once would fight over one bar: logs lines then. */
+    bool tty = isatty(STDERR_FILENO) && (f->opts->jobs <= 1 || f->opts->backfill);
     double start = adr_now(), last = start, shown = 0;
     while ((n = lf_read(r, buf, LD_READ_CHUNK)) > 0) {
         if ((stop = csvr_feed(p, buf, (size_t)n)) != 0)
@@ -204,35 +207,48 @@ static void int_str(char *buf, size_t size, int64_t v)
     snprintf(buf, size, "%lld", (long long)v);
 }
 
-/* "{2026-11-01,2026-11-02}" for the days of f, plus a forced range. */
+static int by_day(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * "{2026-11-01,2026-11-02}" for the days of f plus a forced range, in
+ * ascending order: concurrent loads then lock the same dirty-day rows in the
+ * same order and cannot deadlock.
+ */
 static char *days_array(const ld_file *f, int32_t from, int32_t to, int32_t *min, int32_t *max)
 {
-    size_t n = f->days.count + (size_t)(to >= from ? to - from + 1 : 0);
-    char *out = adr_xmalloc(n * DAY_STR + 3);
-    char *p = out;
-    *p++ = '{';
-    *min = INT32_MAX;
-    *max = INT32_MIN;
-    size_t pos = 0;
-    int64_t day, one;
     idmap merged;
     idmap_init(&merged);
+    size_t pos = 0;
+    int64_t day, one;
     while (idmap_next(&f->days, &pos, &day, &one))
         idmap_put(&merged, day, 1);
     for (int32_t d = from; to >= from && d <= to; d++)
         idmap_put(&merged, d, 1);
+    int32_t *days = adr_xmalloc((merged.count + 1) * sizeof *days);
+    size_t n = 0;
     pos = 0;
-    while (idmap_next(&merged, &pos, &day, &one)) {
-        if (p > out + 1)
+    while (idmap_next(&merged, &pos, &day, &one))
+        days[n++] = (int32_t)day;
+    idmap_free(&merged);
+    qsort(days, n, sizeof *days, by_day);
+
+    char *out = adr_xmalloc(n * DAY_STR + 3), *p = out;
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
             *p++ = ',';
-        day_format((int32_t)day, p);
+        day_format(days[i], p);
         p += DAY_STR - 1;
-        *min = day < *min ? (int32_t)day : *min;
-        *max = day > *max ? (int32_t)day : *max;
     }
     *p++ = '}';
     *p = '\0';
-    idmap_free(&merged);
+    *min = n ? days[0] : 0;
+    *max = n ? days[n - 1] : 0;
+    free(days);
     return out;
 }
 
@@ -622,6 +638,89 @@ void ld_print_totals(const ld_totals *t)
     fflush(stdout);
 }
 
+/* --- loading files, on one or several connections ------------------------ */
+
+typedef struct load_queue {
+    pthread_mutex_t lock; /* guards next, error, totals and on_done */
+    const ld_options *opts;
+    const path_list *list;
+    const size_t *order;
+    size_t next, end;
+    bool error;
+    ld_totals *totals;
+} load_queue;
+
+typedef struct load_worker_arg {
+    load_queue *q;
+    PGconn *conn;
+} load_worker_arg;
+
+static void add_totals(ld_totals *to, const ld_totals *from)
+{
+    to->files_loaded += from->files_loaded;
+    to->files_skipped += from->files_skipped;
+    to->files_failed += from->files_failed;
+    to->rows_loaded += from->rows_loaded;
+    to->rows_rejected += from->rows_rejected;
+    to->bytes += from->bytes;
+}
+
+/* Take files off the queue until it is empty or a fatal error stops all. */
+static void *load_worker(void *arg)
+{
+    load_worker_arg *w = arg;
+    load_queue *q = w->q;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        if (q->error || q->next >= q->end) {
+            pthread_mutex_unlock(&q->lock);
+            return NULL;
+        }
+        size_t i = q->order[q->next++];
+        pthread_mutex_unlock(&q->lock);
+
+        ld_totals mine = {0};
+        ld_result r = load_file(w->conn, q->opts, q->list->paths[i], q->list->kinds[i], &mine);
+
+        pthread_mutex_lock(&q->lock);
+        add_totals(q->totals, &mine);
+        if (r == LD_ERROR)
+            q->error = true;
+        if (q->opts->on_done)
+            q->opts->on_done(q->opts->on_done_ctx, q->list->paths[i], r);
+        pthread_mutex_unlock(&q->lock);
+    }
+}
+
+static void run_workers(load_queue *q, PGconn *conn)
+{
+    size_t files = q->end - q->next;
+    int jobs = q->opts->backfill ? 1 : q->opts->jobs; /* a backfill is one transaction */
+    if (jobs > LD_MAX_JOBS)
+        jobs = LD_MAX_JOBS;
+    if ((size_t)jobs > files)
+        jobs = (int)files;
+    pthread_t threads[LD_MAX_JOBS];
+    load_worker_arg args[LD_MAX_JOBS];
+    int started = 0;
+    for (int j = 1; j < jobs; j++) {
+        PGconn *extra = db_connect(q->opts->conninfo);
+        if (!extra)
+            break; /* already reported; the others carry on */
+        args[started] = (load_worker_arg){q, extra};
+        if (pthread_create(&threads[started], NULL, load_worker, &args[started]) != 0) {
+            PQfinish(extra);
+            break;
+        }
+        started++;
+    }
+    load_worker(&(load_worker_arg){q, conn});
+    for (int j = 0; j < started; j++) {
+        pthread_join(threads[j], NULL);
+        PQfinish(args[j].conn);
+    }
+}
+
 int ld_exit_code(const ld_totals *t, bool error)
 {
     if (error)
@@ -670,14 +769,21 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
     qsort(order, list.count, sizeof *order, by_kind_then_path);
 
     double t0 = adr_now();
-    for (size_t i = 0; i < list.count && !error; i++) {
-        const char *path = list.paths[order[i]];
-        ld_result r = load_file(conn, opts, path, list.kinds[order[i]], totals);
-        if (r == LD_ERROR)
-            error = true;
-        if (opts->on_done)
-            opts->on_done(opts->on_done_ctx, path, r);
-    }
+    size_t entities = 0;
+    while (entities < list.count && is_entity(list.kinds[order[entities]]))
+        entities++;
+    load_queue q = {.opts = opts, .list = &list, .order = order, .totals = totals};
+    pthread_mutex_init(&q.lock, NULL);
+    /* Entity files first, one by one: campaigns need their companies. */
+    q.next = 0;
+    q.end = entities;
+    load_worker(&(load_worker_arg){&q, conn});
+    /* Then the logs, over opts->jobs connections. */
+    q.next = entities;
+    q.end = list.count;
+    run_workers(&q, conn);
+    error = error || q.error;
+    pthread_mutex_destroy(&q.lock);
     totals->seconds += adr_now() - t0;
     for (size_t i = 0; i < list.count; i++)
         free(list.paths[i]);

@@ -118,10 +118,12 @@ bool lf_hash_file(const char *path, char out[LF_SHA256_HEX], char *err, size_t e
     lf_reader *r = lf_open(path, err, errlen);
     if (!r)
         return false;
-    static char buf[1 << 16];
+    enum { HASH_CHUNK = 1 << 16 };
+    char *buf = adr_xmalloc(HASH_CHUNK);
     ssize_t n;
-    while ((n = lf_read(r, buf, sizeof buf)) > 0)
+    while ((n = lf_read(r, buf, HASH_CHUNK)) > 0)
         ;
+    free(buf);
     if (n < 0) {
         snprintf(err, errlen, "%s", lf_error(r));
         lf_close(r);

@@ -15,7 +15,10 @@ void rej_init(rej_writer *w, const char *dir, const char *tenant_dir, const char
     memset(w, 0, sizeof *w);
     snprintf(w->final_path, sizeof w->final_path, "%s/%s/%s.rejects.csv", dir, tenant_dir,
              input_name);
-    snprintf(w->tmp_path, sizeof w->tmp_path, "%s.tmp.%ld", w->final_path, (long)getpid());
+    /* Unique per process and per writer: parallel loads write side by side. */
+    static unsigned long serial;
+    unsigned long n = __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED);
+    snprintf(w->tmp_path, sizeof w->tmp_path, "%s.tmp.%ld.%lu", w->final_path, (long)getpid(), n);
 }
 
 /* mkdir -p for the folders above path. */

@@ -47,9 +47,21 @@ typedef struct ld_options {
      */
     bool backfill;
     int32_t from_day, to_day; /* days since 2000-01-01, inclusive */
-    ld_done_fn on_done;
+    ld_done_fn on_done; /* called under a lock, one file at a time */
     void *on_done_ctx;
+    /*
+     * Log files load over this many connections at once (entity files always
+     * one after another, first).  Server work per row (keys, foreign keys,
+     * indexes) dominates a load, so a second connection uses a second core.
+     */
+    int jobs;
+    const char *conninfo; /* for the extra connections (NULL: as the first) */
 } ld_options;
+
+/* Default for ld_options.jobs. */
+#define LD_DEFAULT_JOBS 2
+/* Upper bound for --jobs. */
+#define LD_MAX_JOBS 16
 
 typedef struct ld_totals {
     uint64_t files_loaded, files_skipped, files_failed;
