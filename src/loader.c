@@ -276,8 +276,20 @@ static bool exec_days(ld_file *f, const char *sql_name, int32_t from, int32_t to
 /* No forced range: exec_days takes from > to as "none". */
 #define NO_RANGE 1, 0
 
+static bool lock_tenant_days(PGconn *conn, int64_t company)
+{
+    char id[32];
+    int_str(id, sizeof id, company);
+    const char *params[] = {id};
+    PGresult *res = db_query(conn, "queries/replace_lock", 1, params, "lock the tenant's days");
+    PQclear(res);
+    return res != NULL;
+}
+
 static bool replace_days(ld_file *f)
 {
+    if (!lock_tenant_days(f->conn, f->tenant))
+        return false;
     const char *sql = f->kind == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions";
     return exec_days(f, sql, NO_RANGE, true, "delete the days being replaced");
 }
@@ -293,7 +305,7 @@ bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t 
     ld_options_init(&opts);
     ld_file f = {.conn = conn, .opts = &opts, .tenant = company};
     idmap_init(&f.days);
-    bool ok = true;
+    bool ok = lock_tenant_days(conn, company);
     for (ld_kind k = LD_CLICKS; ok && k <= LD_IMPRESSIONS; k++) {
         f.kind = k;
         ok = exec_days(&f, k == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions",
@@ -303,6 +315,16 @@ bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t 
                          "mark the backfilled days");
     idmap_free(&f.days);
     return ok;
+}
+
+/*
+ * Files whose content may rightly be loaded again: a backfill or --replace
+ * (the user asks for exactly these rows on these days) and entity files
+ * (upserts: a re-sent older version must win over the newer one).
+ */
+static bool reloads(const ld_file *f)
+{
+    return f->opts->backfill || f->opts->replace || is_entity(f->kind);
 }
 
 /* 1 when the ledger row was inserted, 0 when the content is already there. */
@@ -315,7 +337,7 @@ static int ledger_insert(ld_file *f, int64_t file_size)
     int_str(bad, sizeof bad, (int64_t)f->rows_rejected);
     const char *params[] = {tenant, ld_kind_name(f->kind), f->sha256, f->name, size, good, bad,
                             f->opts->replace ? "true" : "false"};
-    PGresult *res = db_query(f->conn, f->opts->backfill ? "queries/ledger_upsert" : "queries/ledger_insert",
+    PGresult *res = db_query(f->conn, reloads(f) ? "queries/ledger_upsert" : "queries/ledger_insert",
                              8, params, "record the file");
     if (!res)
         return -1;
@@ -330,7 +352,8 @@ static int ledger_has(ld_file *f, const char *sha)
     char tenant[32];
     int_str(tenant, sizeof tenant, f->tenant);
     const char *params[] = {tenant, ld_kind_name(f->kind), sha};
-    PGresult *res = db_query(f->conn, "queries/ledger_lookup", 3, params, "read the ledger");
+    PGresult *res = db_query(f->conn, is_entity(f->kind) ? "queries/ledger_latest" : "queries/ledger_lookup",
+                             3, params, "read the ledger");
     if (!res)
         return -1;
     int found = PQntuples(res) > 0;
@@ -421,7 +444,7 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
             goto refused;
         }
     }
-    int seen = opts->backfill ? 0 : ledger_has(&f, sha);
+    int seen = opts->backfill || (opts->replace && !is_entity(kind)) ? 0 : ledger_has(&f, sha);
     if (seen < 0)
         goto db_failed;
     if (seen) {

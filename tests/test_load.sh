@@ -1512,4 +1512,44 @@ test_two_concurrent_loads_of_one_file_load_it_once() {
     assert_eq 1 "$(cat "$W/a.log" "$W/b.log" | grep -c ': skipped, content loaded before')" "one skipper"
 }
 
+test_replace_with_earlier_content_restores_it() {
+    # A, then B --replace, then A --replace again: A's rows are back (a
+    # replacement is never skipped as "loaded before").
+    seed
+    mkdir -p "$W/a/1" "$W/b/1"
+    printf '%s\n' "$H_CLICKS" '10,2026-11-02 10:00:00,http://a.example,0.5,10.0.0.1,{}' >"$W/a/1/clicks.csv"
+    printf '%s\n' "$H_CLICKS" '10,2026-11-02 11:00:00,http://b.example,0.5,10.0.0.1,{}' >"$W/b/1/clicks.csv"
+    load "$W/a/1/clicks.csv"
+    load --replace "$W/b/1/clicks.csv"
+    assert_eq "http://b.example" "$(q "SELECT string_agg(site_url, ',') FROM clicks")"
+    load --replace "$W/a/1/clicks.csv"
+    assert_eq 0 "$RC" "exit code"
+    assert_eq "http://a.example" "$(q "SELECT string_agg(site_url, ',') FROM clicks")"
+    assert_eq 2 "$(q "SELECT count(*) FROM adreport_loaded_files WHERE kind = 'clicks' AND replaced")"
+}
+
+test_resent_older_entity_file_wins_again() {
+    # Entity files are upserts: A, B, A leaves A's values, while a plain
+    # repeat of the latest file is skipped.
+    printf '1,Alpha,,2025-01-01 00:00:00,2025-01-01 00:00:00\n' >"$W/companies-a.csv"
+    printf '1,Beta,,2025-01-01 00:00:00,2025-01-01 00:00:00\n' >"$W/companies-b.csv"
+    load "$W/companies-a.csv"
+    load "$W/companies-b.csv"
+    load "$W/companies-a.csv"
+    assert_eq "Alpha" "$(q "SELECT name FROM companies WHERE id = 1")"
+    load "$W/companies-a.csv"
+    assert_contains "$OUT" "skipped"
+}
+
+test_concurrent_identical_replacements_leave_one_copy() {
+    seed
+    mkdir -p "$W/r/1"
+    $PY -c 'print("'"$H_CLICKS"'")
+for i in range(20000): print(f"10,2026-11-03 10:{i//60%60:02d}:{i%60:02d},http://r.example/{i},0.1,10.0.0.1,{{}}")' >"$W/r/1/clicks.csv"
+    "$ADR" load -q --replace --rejects "$W/rej" "$W/r/1/clicks.csv" &
+    "$ADR" load -q --replace --rejects "$W/rej" "$W/r/1/clicks.csv"
+    wait
+    assert_eq 20000 "$(nclicks)"
+}
+
 run_tests
