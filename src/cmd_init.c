@@ -52,8 +52,7 @@ static bool distribute(PGconn *conn)
 
 int cmd_init(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"citus", no_argument, NULL, 'c'},
-                                             CLI_COMMON_OPTIONS};
+    static const struct option longopts[] = {{"citus", no_argument, NULL, 'c'}, CLI_COMMON_OPTIONS};
     struct cli_common common = {0};
     bool citus = false;
     int opt;

@@ -27,14 +27,13 @@ static const char usage[] =
 int cmd_load(int argc, char **argv)
 {
     enum { OPT_REJECTS = 256, OPT_RATE, OPT_COMPANY, OPT_KIND, OPT_REPLACE, OPT_JOBS };
-    static const struct option longopts[] = {
-        {"rejects", required_argument, NULL, OPT_REJECTS},
-        {"max-reject-rate", required_argument, NULL, OPT_RATE},
-        {"jobs", required_argument, NULL, OPT_JOBS},
-        {"company", required_argument, NULL, OPT_COMPANY},
-        {"kind", required_argument, NULL, OPT_KIND},
-        {"replace", no_argument, NULL, OPT_REPLACE},
-        CLI_COMMON_OPTIONS};
+    static const struct option longopts[] = {{"rejects", required_argument, NULL, OPT_REJECTS},
+                                             {"max-reject-rate", required_argument, NULL, OPT_RATE},
+                                             {"jobs", required_argument, NULL, OPT_JOBS},
+                                             {"company", required_argument, NULL, OPT_COMPANY},
+                                             {"kind", required_argument, NULL, OPT_KIND},
+                                             {"replace", no_argument, NULL, OPT_REPLACE},
+                                             CLI_COMMON_OPTIONS};
     struct cli_common common = {0};
     ld_options opts;
     ld_options_init(&opts);

@@ -21,10 +21,10 @@ struct csvr_parser {
     /* The row being assembled from one or more physical lines. */
     char *raw;
     size_t raw_len, raw_cap;
-    bool quoted;      /* odd number of quotes so far in this row */
-    bool overflow;    /* row exceeded CSVR_MAX_ROW_BYTES; skipping to its end */
-    bool started;     /* the BOM check has been done */
-    uint64_t line;    /* physical lines completed */
+    bool quoted;   /* odd number of quotes so far in this row */
+    bool overflow; /* row exceeded CSVR_MAX_ROW_BYTES; skipping to its end */
+    bool started;  /* the BOM check has been done */
+    uint64_t line; /* physical lines completed */
     uint64_t row_line;
     uint64_t rows;
 

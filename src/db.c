@@ -101,8 +101,8 @@ void db_report(PGconn *conn, const PGresult *res, const char *what)
         const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
         const char *det = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
         const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-        adr_fmt(detail, sizeof detail, "%s%s%s (SQLSTATE %s)", msg, det ? ": " : "",
-                det ? det : "", state ? state : "?");
+        adr_fmt(detail, sizeof detail, "%s%s%s (SQLSTATE %s)", msg, det ? ": " : "", det ? det : "",
+                state ? state : "?");
         adr_error(primary, detail, PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
     } else {
         first_line(detail, sizeof detail, PQerrorMessage(conn));

@@ -42,12 +42,15 @@ static const ent_col company_cols[] = {{"id", ET_INT8, true},
                                        {"image_url", ET_TEXT, false},
                                        {"created_at", ET_TS, true},
                                        {"updated_at", ET_TS, true}};
-static const ent_col campaign_cols[] = {
-    {"id", ET_INT8, true},           {"company_id", ET_INT8, true},
-    {"name", ET_TEXT, true},         {"cost_model", ET_TEXT, true},
-    {"state", ET_TEXT, true},        {"monthly_budget", ET_INT8, false},
-    {"blacklisted_site_urls", ET_ARRAY, false}, {"created_at", ET_TS, true},
-    {"updated_at", ET_TS, true}};
+static const ent_col campaign_cols[] = {{"id", ET_INT8, true},
+                                        {"company_id", ET_INT8, true},
+                                        {"name", ET_TEXT, true},
+                                        {"cost_model", ET_TEXT, true},
+                                        {"state", ET_TEXT, true},
+                                        {"monthly_budget", ET_INT8, false},
+                                        {"blacklisted_site_urls", ET_ARRAY, false},
+                                        {"created_at", ET_TS, true},
+                                        {"updated_at", ET_TS, true}};
 static const ent_col ad_cols[] = {{"id", ET_INT8, true},
                                   {"company_id", ET_INT8, true},
                                   {"campaign_id", ET_INT8, true},
@@ -76,15 +79,15 @@ typedef struct ent_loader {
     bool first_row_seen;
     int idx[ENT_MAX_COLS]; /* field index of each column, -1 if absent */
     int nfields;
-    int ncopy;             /* columns sent to COPY (all but ET_SKIP) */
-    idmap known;           /* companies: id -> 1 if it exists; campaigns: see below */
-    idmap tenant_sets;     /* company -> index into sets[]: its campaign ids (ads files) */
+    int ncopy;         /* columns sent to COPY (all but ET_SKIP) */
+    idmap known;       /* companies: id -> 1 if it exists; campaigns: see below */
+    idmap tenant_sets; /* company -> index into sets[]: its campaign ids (ads files) */
     idmap *sets;
     size_t nsets;
-    idmap seen;            /* company -> index into seen_sets[]: ids in this file */
+    idmap seen; /* company -> index into seen_sets[]: ids in this file */
     idmap *seen_sets;
     size_t nseen;
-    char *scratch;         /* unescaped array elements */
+    char *scratch; /* unescaped array elements */
 } ent_loader;
 
 /* The per-company id set behind `index` (created on first use). */
@@ -270,7 +273,8 @@ static bool map_header(ent_loader *el, const csvr_row *row)
             if (ld_field_is(&row->fields[i], el->k->cols[c].name))
                 found = c;
         if (found < 0 || el->idx[found] >= 0) {
-            ld_refuse(el->f, "name each column of the table once, or send the file without a header",
+            ld_refuse(el->f,
+                      "name each column of the table once, or send the file without a header",
                       "line %llu: %s column \"%.*s\" in the header", (unsigned long long)row->line,
                       found < 0 ? "unknown" : "repeated",
                       (int)(row->fields[i].len > 64 ? 64 : row->fields[i].len),
@@ -299,15 +303,17 @@ static bool check_refs(ent_loader *el, const csvr_row *row, const int64_t *ints)
     int64_t company = f->kind == LD_COMPANIES ? id : ints[1];
     if (f->tenant_forced && company != f->tenant) {
         ld_reject(f, row, "wrong_company",
-                  adr_fmt(detail, sizeof detail, "company %lld differs from the file's company %lld",
-                          (long long)company, (long long)f->tenant));
+                  adr_fmt(detail, sizeof detail,
+                          "company %lld differs from the file's company %lld", (long long)company,
+                          (long long)f->tenant));
         return false;
     }
     if (f->kind == LD_CAMPAIGNS && !company_known(el, company)) {
         if (f->db_error)
             return false;
-        ld_reject(f, row, "unknown_company",
-                  adr_fmt(detail, sizeof detail, "company %lld does not exist", (long long)company));
+        ld_reject(
+            f, row, "unknown_company",
+            adr_fmt(detail, sizeof detail, "company %lld does not exist", (long long)company));
         return false;
     }
     if (f->kind == LD_ADS && !campaign_known(el, company, ints[2])) {
@@ -321,9 +327,9 @@ static bool check_refs(ent_loader *el, const csvr_row *row, const int64_t *ints)
     bool created;
     idmap *seen = set_for(&el->seen, &el->seen_sets, &el->nseen, company, &created);
     if (idmap_get(seen, id, NULL)) {
-        ld_reject(f, row, "duplicate_key",
-                  adr_fmt(detail, sizeof detail, "id %lld appears earlier in this file",
-                          (long long)id));
+        ld_reject(
+            f, row, "duplicate_key",
+            adr_fmt(detail, sizeof detail, "id %lld appears earlier in this file", (long long)id));
         return false;
     }
     idmap_put(seen, id, 1);

@@ -69,10 +69,11 @@ static bool map_header(ev_loader *ev, const csvr_row *row)
             if (ld_field_is(&row->fields[i], col_name(f->kind, c)))
                 found = c;
         if (found < 0 || ev->idx[found] >= 0) {
-            ld_refuse(f, "a header names ad_id, the time, site_url, the cost, user_ip, user_data "
-                         "and optionally id and company_id, each once",
-                      "line %llu: %s column \"%.*s\" in the header",
-                      (unsigned long long)row->line, found < 0 ? "unknown" : "repeated",
+            ld_refuse(f,
+                      "a header names ad_id, the time, site_url, the cost, user_ip, user_data "
+                      "and optionally id and company_id, each once",
+                      "line %llu: %s column \"%.*s\" in the header", (unsigned long long)row->line,
+                      found < 0 ? "unknown" : "repeated",
                       (int)(row->fields[i].len > 64 ? 64 : row->fields[i].len),
                       row->fields[i].ptr ? row->fields[i].ptr : "");
             return false;
@@ -81,8 +82,9 @@ static bool map_header(ev_loader *ev, const csvr_row *row)
     }
     for (int c = EC_AD; c < EC_COUNT; c++) {
         if (ev->idx[c] < 0) {
-            ld_refuse(f, "add the column to the header, or send the file without a header in "
-                         "the table's column order",
+            ld_refuse(f,
+                      "add the column to the header, or send the file without a header in "
+                      "the table's column order",
                       "the header has no \"%s\" column", col_name(f->kind, c));
             return false;
         }
@@ -126,9 +128,9 @@ static void take_row(ev_loader *ev, const csvr_row *row)
     char detail[256];
 
     if (row->status == CSVR_TOO_LONG) {
-        ld_reject(f, row, "row_too_long",
-                  adr_fmt(detail, sizeof detail, "the row is longer than %d bytes",
-                          CSVR_MAX_ROW_BYTES));
+        ld_reject(
+            f, row, "row_too_long",
+            adr_fmt(detail, sizeof detail, "the row is longer than %d bytes", CSVR_MAX_ROW_BYTES));
         return;
     }
     if (!ev_valid_utf8(row->raw, row->raw_len)) {
@@ -178,7 +180,8 @@ static void take_row(ev_loader *ev, const csvr_row *row)
         reject_value(ev, row, "bad_time", EC_TIME, why ? why : "not a timestamp");
         return;
     }
-    if (f->opts->backfill && (ev_day_of(usec) < f->opts->from_day || ev_day_of(usec) > f->opts->to_day)) {
+    if (f->opts->backfill &&
+        (ev_day_of(usec) < f->opts->from_day || ev_day_of(usec) > f->opts->to_day)) {
         reject_value(ev, row, "outside_range", EC_TIME, "outside the backfilled days");
         return;
     }
@@ -261,8 +264,8 @@ bool ld_events_load(ld_file *f, bool dry)
         f->db_error = true;
         return false;
     }
-    const char *copy_sql = db_sql(f->kind == LD_CLICKS ? "queries/copy_clicks"
-                                                       : "queries/copy_impressions");
+    const char *copy_sql =
+        db_sql(f->kind == LD_CLICKS ? "queries/copy_clicks" : "queries/copy_impressions");
     if (!dry && !cb_begin(&ev.cb, f->conn, copy_sql, "start COPY")) {
         f->db_error = true;
         idmap_free(&ev.ads);

@@ -19,16 +19,16 @@ typedef struct ld_file {
     PGconn *conn;
     const ld_options *opts;
     const char *path;
-    const char *name;   /* base name, for messages and the rejects file */
+    const char *name; /* base name, for messages and the rejects file */
     ld_kind kind;
     int64_t tenant;     /* 0: an entity file spanning tenants */
     bool tenant_forced; /* tenant from folder or --company: rows must match */
     rej_writer rej;
     uint64_t rows_good, rows_rejected;
-    idmap days;         /* UTC days (since 2000-01-01) with good rows */
+    idmap days;          /* UTC days (since 2000-01-01) with good rows */
     idmap dirty_tenants; /* entity loads: tenants whose rollups must be redone */
     char sha256[LF_SHA256_HEX];
-    uint64_t bytes;     /* uncompressed bytes read */
+    uint64_t bytes; /* uncompressed bytes read */
     /* Set when the file as a whole is refused (bad header, unreadable). */
     bool refused;
     char refuse_detail[512];

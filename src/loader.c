@@ -16,9 +16,9 @@
 #include "load_internal.h"
 
 #include <dirent.h>
-#include <pthread.h>
-#include <limits.h>
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +129,8 @@ static void progress(ld_file *f, lf_reader *r, uint64_t file_size, double start,
     double eta = share > 0 ? (now - start) * (1 - share) / share : 0;
     if (tty && adr_verbosity >= ADR_NORMAL) {
         int width = 24, filled = (int)(share * width);
-        fprintf(stderr, "\r%-32.32s [%.*s%*s] %3.0f%% %.1f/%.1f MB %llu rows %.0f rows/s ETA %.0fs ",
+        fprintf(stderr,
+                "\r%-32.32s [%.*s%*s] %3.0f%% %.1f/%.1f MB %llu rows %.0f rows/s ETA %.0fs ",
                 f->name, filled, "########################", width - filled, "", 100 * share,
                 (double)done / 1e6, (double)file_size / 1e6, (unsigned long long)rows, rate, eta);
         fflush(stderr);
@@ -290,7 +291,8 @@ static bool replace_days(ld_file *f)
 {
     if (!lock_tenant_days(f->conn, f->tenant))
         return false;
-    const char *sql = f->kind == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions";
+    const char *sql =
+        f->kind == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions";
     return exec_days(f, sql, NO_RANGE, true, "delete the days being replaced");
 }
 
@@ -308,8 +310,9 @@ bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t 
     bool ok = lock_tenant_days(conn, company);
     for (ld_kind k = LD_CLICKS; ok && k <= LD_IMPRESSIONS; k++) {
         f.kind = k;
-        ok = exec_days(&f, k == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions",
-                       from_day, to_day, true, "delete the backfilled days");
+        ok =
+            exec_days(&f, k == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions",
+                      from_day, to_day, true, "delete the backfilled days");
     }
     ok = ok && exec_days(&f, "queries/mark_dirty_days", from_day, to_day, false,
                          "mark the backfilled days");
@@ -335,10 +338,13 @@ static int ledger_insert(ld_file *f, int64_t file_size)
     int_str(size, sizeof size, file_size);
     int_str(good, sizeof good, (int64_t)f->rows_good);
     int_str(bad, sizeof bad, (int64_t)f->rows_rejected);
-    const char *params[] = {tenant, ld_kind_name(f->kind), f->sha256, f->name, size, good, bad,
-                            f->opts->replace ? "true" : "false"};
-    PGresult *res = db_query(f->conn, reloads(f) ? "queries/ledger_upsert" : "queries/ledger_insert",
-                             8, params, "record the file");
+    const char *params[] = {tenant,    ld_kind_name(f->kind),
+                            f->sha256, f->name,
+                            size,      good,
+                            bad,       f->opts->replace ? "true" : "false"};
+    PGresult *res =
+        db_query(f->conn, reloads(f) ? "queries/ledger_upsert" : "queries/ledger_insert", 8, params,
+                 "record the file");
     if (!res)
         return -1;
     int inserted = PQntuples(res) == 1;
@@ -352,8 +358,9 @@ static int ledger_has(ld_file *f, const char *sha)
     char tenant[32];
     int_str(tenant, sizeof tenant, f->tenant);
     const char *params[] = {tenant, ld_kind_name(f->kind), sha};
-    PGresult *res = db_query(f->conn, is_entity(f->kind) ? "queries/ledger_latest" : "queries/ledger_lookup",
-                             3, params, "read the ledger");
+    PGresult *res =
+        db_query(f->conn, is_entity(f->kind) ? "queries/ledger_latest" : "queries/ledger_lookup", 3,
+                 params, "read the ledger");
     if (!res)
         return -1;
     int found = PQntuples(res) > 0;
@@ -380,8 +387,8 @@ static bool company_exists(PGconn *conn, int64_t company, bool *error)
 static void report_refused(const ld_file *f)
 {
     char primary[4200];
-    adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", f->path),
-              f->refuse_detail, f->refuse_hint[0] ? f->refuse_hint : NULL);
+    adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", f->path), f->refuse_detail,
+              f->refuse_hint[0] ? f->refuse_hint : NULL);
 }
 
 static ld_result rollback(ld_file *f, ld_result result)
@@ -418,8 +425,8 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
 {
     double t0 = adr_now();
     const char *slash = strrchr(path, '/');
-    ld_file f = {.conn = conn, .opts = opts, .path = path, .name = slash ? slash + 1 : path,
-                 .kind = kind};
+    ld_file f = {
+        .conn = conn, .opts = opts, .path = path, .name = slash ? slash + 1 : path, .kind = kind};
     idmap_init(&f.days);
     idmap_init(&f.dirty_tenants);
     ld_result result = LD_FAILED;
@@ -770,9 +777,10 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
         } else if (S_ISDIR(st.st_mode)) {
             error |= !walk(&list, paths[i], opts->kind);
         } else {
-            ld_kind kind = opts->kind ? opts->kind : ld_kind_from_name(strrchr(paths[i], '/')
-                                                                           ? strrchr(paths[i], '/') + 1
-                                                                           : paths[i]);
+            ld_kind kind =
+                opts->kind ? opts->kind
+                           : ld_kind_from_name(strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1
+                                                                      : paths[i]);
             if (kind == LD_UNKNOWN) {
                 char primary[4200];
                 adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", paths[i]),

@@ -60,8 +60,11 @@ static void put_csv_text(FILE *fp, const char *s)
 static size_t utf8_seq(const char *s, size_t n)
 {
     unsigned char c = (unsigned char)s[0];
-    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                : (c & 0xF8) == 0xF0 ? 4 : 0;
+    size_t len = c < 0x80             ? 1
+                 : (c & 0xE0) == 0xC0 ? 2
+                 : (c & 0xF0) == 0xE0 ? 3
+                 : (c & 0xF8) == 0xF0 ? 4
+                                      : 0;
     if (len == 0 || len > n)
         return 0;
     return ev_valid_utf8(s, len) ? len : 0;
@@ -131,9 +134,9 @@ bool rej_close(rej_writer *w)
     }
     if (w->io_failed) {
         char primary[4400];
-        adr_error(adr_fmt(primary, sizeof primary, "could not write rejects file \"%s\"",
-                          w->final_path),
-                  w->io_error, "check that the rejects folder is writable and has space (--rejects DIR)");
+        adr_error(
+            adr_fmt(primary, sizeof primary, "could not write rejects file \"%s\"", w->final_path),
+            w->io_error, "check that the rejects folder is writable and has space (--rejects DIR)");
         return false;
     }
     return true;

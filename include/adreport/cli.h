@@ -20,13 +20,16 @@ struct cli_common {
 /* getopt_long entries for the shared options; end a command's table with it. */
 #define CLI_COMMON_OPTIONS                                                                         \
     {"db", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},                       \
-        {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}
+        {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},                     \
+    {                                                                                              \
+        NULL, 0, NULL, 0                                                                           \
+    }
 
 /* The help lines for CLI_COMMON_OPTIONS, appended to each command's usage. */
 #define CLI_COMMON_HELP                                                                            \
-    "  -d, --db CONNINFO    connection string or URI (default: DATABASE_URL, then PG* env)\n"     \
-    "  -q, --quiet          print errors and the summary only\n"                                 \
-    "  -v, --verbose        print more progress detail\n"                                        \
+    "  -d, --db CONNINFO    connection string or URI (default: DATABASE_URL, then PG* env)\n"      \
+    "  -q, --quiet          print errors and the summary only\n"                                   \
+    "  -v, --verbose        print more progress detail\n"                                          \
     "  -h, --help           show this help\n"
 
 /*

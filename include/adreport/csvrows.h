@@ -34,12 +34,12 @@ typedef struct csvr_field {
 } csvr_field;
 
 typedef struct csvr_row {
-    uint64_t line;    /* 1-based physical line where the row starts */
+    uint64_t line; /* 1-based physical line where the row starts */
     csvr_status status;
-    int nfields;      /* true count, may exceed CSVR_MAX_FIELDS */
+    int nfields; /* true count, may exceed CSVR_MAX_FIELDS */
     csvr_field fields[CSVR_MAX_FIELDS];
-    const char *raw;  /* the row's bytes without its final line break */
-    size_t raw_len;   /* (truncated to CSVR_MAX_ROW_BYTES for CSVR_TOO_LONG) */
+    const char *raw; /* the row's bytes without its final line break */
+    size_t raw_len;  /* (truncated to CSVR_MAX_ROW_BYTES for CSVR_TOO_LONG) */
 } csvr_row;
 
 /* Return 0 to go on, non-zero to stop the parse (csvr_feed returns it). */

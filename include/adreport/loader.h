@@ -47,7 +47,7 @@ typedef struct ld_options {
      */
     bool backfill;
     int32_t from_day, to_day; /* days since 2000-01-01, inclusive */
-    ld_done_fn on_done; /* called under a lock, one file at a time */
+    ld_done_fn on_done;       /* called under a lock, one file at a time */
     void *on_done_ctx;
     /*
      * Log files load over this many connections at once (entity files always
