@@ -11,51 +11,70 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A PostgreSQL date[] literal built from day strings, with its bounds. */
-typedef struct day_array {
-    char *text; /* "{2026-11-01,2026-11-02}" */
-    size_t len, cap;
-    int count;
-    char min[DAY_STR], max[DAY_STR];
-} day_array;
+/* A set of UTC days (days since 2000-01-01), sorted and unique once sealed. */
+typedef struct day_set {
+    int32_t *days;
+    int count, cap;
+    char *text; /* "{2026-11-01,2026-11-02}" after day_set_seal() */
+} day_set;
 
-static void da_add(day_array *a, const char *day)
+static void day_set_add(day_set *s, int32_t day)
 {
-    if (a->len + DAY_STR + 2 > a->cap) {
-        a->cap = a->cap ? a->cap * 2 : 1024;
-        a->text = adr_xrealloc(a->text, a->cap);
+    if (s->count == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->days = adr_xrealloc(s->days, (size_t)s->cap * sizeof *s->days);
     }
-    if (a->len == 0)
-        a->text[a->len++] = '{';
-    else
-        a->text[a->len - 1] = ','; /* overwrite the closing brace */
-    memcpy(a->text + a->len, day, DAY_STR - 1);
-    a->len += DAY_STR - 1;
-    a->text[a->len++] = '}';
-    a->text[a->len] = '\0';
-    if (a->count == 0 || strcmp(day, a->min) < 0)
-        memcpy(a->min, day, DAY_STR);
-    if (a->count == 0 || strcmp(day, a->max) > 0)
-        memcpy(a->max, day, DAY_STR);
-    a->count++;
+    s->days[s->count++] = day;
 }
 
-static void da_add_result(day_array *a, PGresult *res)
+static void day_set_add_result(day_set *s, PGresult *res)
 {
-    for (int i = 0; i < PQntuples(res); i++)
-        da_add(a, PQgetvalue(res, i, 0));
+    for (int i = 0; i < PQntuples(res); i++) {
+        int32_t day;
+        if (day_parse(PQgetvalue(res, i, 0), &day))
+            day_set_add(s, day);
+    }
 }
 
-/* Run one statement with the tenant (and optionally the days) as params. */
+static int by_day(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sort, drop duplicates, and render the date[] literal. */
+static void day_set_seal(day_set *s)
+{
+    qsort(s->days, (size_t)s->count, sizeof *s->days, by_day);
+    int n = 0;
+    for (int i = 0; i < s->count; i++)
+        if (n == 0 || s->days[i] != s->days[n - 1])
+            s->days[n++] = s->days[i];
+    s->count = n;
+    char *p = s->text = adr_xmalloc((size_t)n * DAY_STR + 3);
+    *p++ = '{';
+    for (int i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        day_format(s->days[i], p);
+        p += DAY_STR - 1;
+    }
+    *p++ = '}';
+    *p = '\0';
+}
+
+static void day_set_free(day_set *s)
+{
+    free(s->days);
+    free(s->text);
+}
+
+/* Run one statement with the tenant (and optionally the day set) as params. */
 static PGresult *tenant_query(PGconn *conn, const char *sql, const char *tenant,
-                              const day_array *days, bool bounds, const char *what)
+                              const day_set *days, const char *what)
 {
-    const char *with_bounds[] = {tenant, days ? days->min : NULL, days ? days->max : NULL,
-                                 days ? days->text : NULL};
-    const char *plain[] = {tenant, days ? days->text : NULL};
-    if (bounds)
-        return db_query(conn, sql, 4, with_bounds, what);
-    return db_query(conn, sql, days ? 2 : 1, plain, what);
+    const char *params[] = {tenant, days ? days->text : NULL};
+    return db_query(conn, sql, days ? 2 : 1, params, what);
 }
 
 static bool exec_ok(PGresult *res, uint64_t *affected)
@@ -69,29 +88,49 @@ static bool exec_ok(PGresult *res, uint64_t *affected)
 }
 
 /* The days to recompute for a tenant, inside its transaction. */
-static bool collect_days(PGconn *conn, const ru_options *opts, const char *tenant, day_array *days)
+static bool collect_days(PGconn *conn, const ru_options *opts, const char *tenant, day_set *days)
 {
-    PGresult *res = tenant_query(conn, "queries/rollup_take_dirty", tenant, NULL, false,
-                                 "claim the dirty days");
+    PGresult *res =
+        tenant_query(conn, "queries/rollup_take_dirty", tenant, NULL, "claim the dirty days");
     if (!res)
         return false;
-    da_add_result(days, res);
+    day_set_add_result(days, res);
     PQclear(res);
     if (opts->all) {
-        res = tenant_query(conn, "queries/rollup_all_days", tenant, NULL, false, "list the days");
+        res = tenant_query(conn, "queries/rollup_all_days", tenant, NULL, "list the days");
         if (!res)
             return false;
-        da_add_result(days, res);
+        day_set_add_result(days, res);
         PQclear(res);
     }
-    if (opts->ranged) {
-        for (int32_t d = opts->from_day; d <= opts->to_day; d++) {
-            char s[DAY_STR];
-            day_format(d, s);
-            da_add(days, s);
-        }
-    }
+    for (int32_t d = opts->from_day; opts->ranged && d <= opts->to_day; d++)
+        day_set_add(days, d);
+    day_set_seal(days);
     return true;
+}
+
+/*
+ * Recompute the days as contiguous runs, one INSERT each: the statement
+ * filters by a plain time range, which the planner estimates well.
+ */
+static bool insert_runs(PGconn *conn, const char *tenant, const day_set *days, uint64_t *rows,
+                        const char *what)
+{
+    bool ok = true;
+    for (int i = 0; i < days->count && ok;) {
+        int j = i + 1;
+        while (j < days->count && days->days[j] == days->days[j - 1] + 1)
+            j++;
+        char from[DAY_STR], to[DAY_STR];
+        day_format(days->days[i], from);
+        day_format(days->days[j - 1], to);
+        const char *params[] = {tenant, from, to};
+        uint64_t n = 0;
+        ok = exec_ok(db_query(conn, "queries/rollup_insert_days", 3, params, what), &n);
+        *rows += n;
+        i = j;
+    }
+    return ok;
 }
 
 static bool rollup_tenant(PGconn *conn, const ru_options *opts, int64_t company, ru_totals *t)
@@ -99,25 +138,19 @@ static bool rollup_tenant(PGconn *conn, const ru_options *opts, int64_t company,
     char tenant[32], what[128];
     snprintf(tenant, sizeof tenant, "%lld", (long long)company);
     double t0 = adr_now();
-    day_array days = {0};
+    day_set days = {0};
     uint64_t rows = 0;
     adr_fmt(what, sizeof what, "roll up company %s", tenant);
 
     bool ok = db_exec_text(conn, "BEGIN", what) &&
-              exec_ok(tenant_query(conn, "queries/rollup_lock_tenant", tenant, NULL, false, what),
-                      NULL) &&
+              exec_ok(tenant_query(conn, "queries/rollup_lock_tenant", tenant, NULL, what), NULL) &&
               collect_days(conn, opts, tenant, &days);
     if (ok && days.count > 0) {
-        ok = exec_ok(tenant_query(conn, "queries/rollup_clear_dirty", tenant, &days, false, what),
-                     NULL) &&
-             exec_ok(tenant_query(conn, "queries/rollup_delete_days", tenant, &days, false, what),
-                     NULL) &&
-             exec_ok(tenant_query(conn, "queries/rollup_insert_days", tenant, &days, true, what),
-                     &rows) &&
-             exec_ok(tenant_query(conn, "queries/rollup_mark_months", tenant, &days, false, what),
-                     NULL) &&
-             exec_ok(tenant_query(conn, "queries/rollup_ad_counts", tenant, NULL, false, what),
-                     NULL);
+        ok = exec_ok(tenant_query(conn, "queries/rollup_clear_dirty", tenant, &days, what), NULL) &&
+             exec_ok(tenant_query(conn, "queries/rollup_delete_days", tenant, &days, what), NULL) &&
+             insert_runs(conn, tenant, &days, &rows, what) &&
+             exec_ok(tenant_query(conn, "queries/rollup_mark_months", tenant, &days, what), NULL) &&
+             exec_ok(tenant_query(conn, "queries/rollup_ad_counts", tenant, NULL, what), NULL);
     }
     ok = ok && db_exec_text(conn, "COMMIT", what);
     if (!ok) {
@@ -125,20 +158,45 @@ static bool rollup_tenant(PGconn *conn, const ru_options *opts, int64_t company,
         PQclear(res);
     } else {
         double secs = adr_now() - t0;
-        if (days.count > 0 && adr_verbosity >= ADR_NORMAL)
+        if (days.count > 0 && adr_verbosity >= ADR_NORMAL) {
+            char first[DAY_STR], last[DAY_STR];
+            day_format(days.days[0], first);
+            day_format(days.days[days.count - 1], last);
             printf("rollup      company %-6s %d days (%s..%s): %llu ad-day rows, %.2f s\n", tenant,
-                   days.count, days.min, days.max, (unsigned long long)rows, secs);
+                   days.count, first, last, (unsigned long long)rows, secs);
+        }
         t->tenants += days.count > 0;
         t->days += (uint64_t)days.count;
         t->rows += rows;
     }
-    free(days.text);
+    day_set_free(&days);
+    return ok;
+}
+
+/* ANALYZE the event tables a load has just grown (see the SQL file). */
+static bool refresh_stale_stats(PGconn *conn)
+{
+    PGresult *res = db_query(conn, "queries/rollup_stale_tables", 0, NULL, "check statistics");
+    if (!res)
+        return false;
+    bool ok = true;
+    for (int i = 0; i < PQntuples(res) && ok; i++) {
+        char command[64], what[64];
+        /* relname is one of two fixed names, selected by the query. */
+        snprintf(command, sizeof command, "ANALYZE %s", PQgetvalue(res, i, 0));
+        adr_debug("rollup: %s (statistics are stale)", command);
+        ok = db_exec_text(conn, command,
+                          adr_fmt(what, sizeof what, "analyze %s", PQgetvalue(res, i, 0)));
+    }
+    PQclear(res);
     return ok;
 }
 
 bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
 {
     double t0 = adr_now();
+    if (!refresh_stale_stats(conn))
+        return false;
     int64_t *tenants = NULL;
     int n = 0;
     if (opts->companies) {

@@ -1,89 +1,99 @@
--- Recompute ad_daily_stats of one tenant ($1) on the days $4 (all between
--- $2 and $3, which bound the index scans) from the raw events.
+-- Recompute ad_daily_stats of one tenant ($1) on the days $2..$3 (a
+-- contiguous range; rollup.c splits a set of days into such runs) from the
+-- raw events.  A plain range, not "::date = ANY (days)": the planner has no
+-- statistics for that expression, guesses 0.5% of the rows, and then sorts
+-- millions of events instead of hashing them.
 --
--- Spend follows the campaign's cost_model: clicks' costs for
--- cost_per_click, impressions' costs for cost_per_impression; NULL costs
--- count 0.  Sums are numeric: exact.
+-- Spend follows the campaign's cost_model: its clicks' costs for
+-- cost_per_click, its impressions' costs for cost_per_impression.  NULL
+-- costs count 0.  Sums are numeric: exact.
 --
--- An event is blacklisted when the host of its site_url (lower-cased, without
--- user info and port) equals the host of an entry of its campaign's
+-- An event is blacklisted when the host of its site_url (lower-cased,
+-- without user info and port) equals the host of an entry of its campaign's
 -- blacklisted_site_urls or is a subdomain of it.  Each campaign's entries
--- become one anchored pattern, '(^|\.)(spam\.example|ads\.example)$', so an
--- event costs one host extraction and one match, and only for campaigns that
--- have a blacklist.
+-- become one anchored pattern, '(^|\.)(spam\.example|ads\.example)$'.
 --
--- Citus: clicks and impressions are aggregated separately and combined with
--- UNION ALL + GROUP BY; every join includes company_id; company_id leads the
--- GROUP BY; no ORDER BY.  All co-located: pushed down to the tenant's node.
+-- Shape: events are aggregated per (ad, day) before any join, like a bare
+-- GROUP BY; only events of ads whose campaign has a blacklist are looked at
+-- one by one (host extraction + one match), in a separate branch.  The
+-- branches meet in UNION ALL + GROUP BY, which Citus pushes down; every join
+-- includes company_id, company_id leads every GROUP BY, no ORDER BY, no
+-- top-level WITH.  Every table is filtered to one tenant, so on Citus the
+-- statement is routed whole to that tenant's node.
 INSERT INTO ad_daily_stats
   (company_id, ad_id, day, campaign_id, impressions, clicks, impression_cost_usd, click_cost_usd,
    spend_usd, blacklisted_impressions, blacklisted_clicks, blacklisted_spend_usd)
-SELECT ev.company_id, ev.ad_id, ev.day, a.campaign_id,
-       sum(ev.impressions)::bigint,
-       sum(ev.clicks)::bigint,
-       sum(ev.impression_cost),
-       sum(ev.click_cost),
-       sum(CASE c.cost_model WHEN 'cost_per_click' THEN ev.click_cost
-                             WHEN 'cost_per_impression' THEN ev.impression_cost
+SELECT t.company_id, t.ad_id, t.day, a.campaign_id,
+       sum(t.impressions), sum(t.clicks), sum(t.impression_cost), sum(t.click_cost),
+       sum(CASE c.cost_model WHEN 'cost_per_click' THEN t.click_cost
+                             WHEN 'cost_per_impression' THEN t.impression_cost
                              ELSE 0 END),
-       coalesce(sum(ev.impressions) FILTER (WHERE ev.blacklisted), 0)::bigint,
-       coalesce(sum(ev.clicks) FILTER (WHERE ev.blacklisted), 0)::bigint,
-       coalesce(sum(CASE c.cost_model WHEN 'cost_per_click' THEN ev.click_cost
-                                      WHEN 'cost_per_impression' THEN ev.impression_cost
-                                      ELSE 0 END) FILTER (WHERE ev.blacklisted), 0)
+       sum(t.bl_impressions), sum(t.bl_clicks),
+       sum(CASE c.cost_model WHEN 'cost_per_click' THEN t.bl_click_cost
+                             WHEN 'cost_per_impression' THEN t.bl_impression_cost
+                             ELSE 0 END)
 FROM (
-    SELECT i.company_id, i.ad_id, i.seen_at::date AS day,
-           coalesce(lower(substring(i.site_url FROM
-               '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/?#@]*@)?(\[[^]/?#]*\]|[^/?#:]*)'))
-               ~ bl.pattern, false) AS blacklisted,
+    -- Every impression, aggregated first.
+    SELECT company_id, ad_id, seen_at::date AS day,
            count(*) AS impressions, 0 AS clicks,
-           coalesce(sum(i.cost_per_impression_usd), 0) AS impression_cost,
-           0::numeric AS click_cost
-    FROM impressions i
-    JOIN ads ia ON ia.company_id = i.company_id AND ia.id = i.ad_id
-    LEFT JOIN (
-        SELECT h.company_id, h.id,
-               '(^|\.)(' || string_agg(regexp_replace(h.host, '([.^$*+?()\[\]{}|\\-])', '\\\1', 'g'), '|')
-               || ')$' AS pattern
-        FROM (SELECT cp.company_id, cp.id,
-                     lower(substring(u.url FROM
-                         '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/?#@]*@)?(\[[^]/?#]*\]|[^/?#:]*)')) AS host
-              FROM campaigns cp, unnest(cp.blacklisted_site_urls) AS u(url)
-              WHERE cp.company_id = $1) h
-        WHERE h.host <> ''
-        GROUP BY h.company_id, h.id
-    ) bl ON bl.company_id = ia.company_id AND bl.id = ia.campaign_id
-    WHERE i.company_id = $1
-      AND i.seen_at >= $2::date AND i.seen_at < $3::date + 1
-      AND i.seen_at::date = ANY ($4::date[])
-    GROUP BY i.company_id, i.ad_id, i.seen_at::date, 4
+           coalesce(sum(cost_per_impression_usd), 0) AS impression_cost, 0 AS click_cost,
+           0 AS bl_impressions, 0 AS bl_clicks, 0 AS bl_impression_cost, 0 AS bl_click_cost
+    FROM impressions
+    WHERE company_id = $1
+      AND seen_at >= $2::date AND seen_at < $3::date + 1
+    GROUP BY company_id, ad_id, seen_at::date
   UNION ALL
-    SELECT k.company_id, k.ad_id, k.clicked_at::date AS day,
-           coalesce(lower(substring(k.site_url FROM
-               '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/?#@]*@)?(\[[^]/?#]*\]|[^/?#:]*)'))
-               ~ bl.pattern, false) AS blacklisted,
-           0 AS impressions, count(*) AS clicks,
-           0::numeric AS impression_cost,
-           coalesce(sum(k.cost_per_click_usd), 0) AS click_cost
-    FROM clicks k
-    JOIN ads ka ON ka.company_id = k.company_id AND ka.id = k.ad_id
-    LEFT JOIN (
-        SELECT h.company_id, h.id,
-               '(^|\.)(' || string_agg(regexp_replace(h.host, '([.^$*+?()\[\]{}|\\-])', '\\\1', 'g'), '|')
-               || ')$' AS pattern
-        FROM (SELECT cp.company_id, cp.id,
-                     lower(substring(u.url FROM
-                         '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/?#@]*@)?(\[[^]/?#]*\]|[^/?#:]*)')) AS host
-              FROM campaigns cp, unnest(cp.blacklisted_site_urls) AS u(url)
-              WHERE cp.company_id = $1) h
-        WHERE h.host <> ''
-        GROUP BY h.company_id, h.id
-    ) bl ON bl.company_id = ka.company_id AND bl.id = ka.campaign_id
-    WHERE k.company_id = $1
-      AND k.clicked_at >= $2::date AND k.clicked_at < $3::date + 1
-      AND k.clicked_at::date = ANY ($4::date[])
-    GROUP BY k.company_id, k.ad_id, k.clicked_at::date, 4
-) ev
-JOIN ads a ON a.company_id = ev.company_id AND a.id = ev.ad_id
+    -- Every click, aggregated first.
+    SELECT company_id, ad_id, clicked_at::date,
+           0, count(*), 0, coalesce(sum(cost_per_click_usd), 0),
+           0, 0, 0, 0
+    FROM clicks
+    WHERE company_id = $1
+      AND clicked_at >= $2::date AND clicked_at < $3::date + 1
+    GROUP BY company_id, ad_id, clicked_at::date
+  UNION ALL
+    -- The blacklisted part: only events of ads with a blacklisted campaign.
+    SELECT e.company_id, e.ad_id, e.day,
+           0, 0, 0, 0,
+           count(*) FILTER (WHERE NOT e.is_click),
+           count(*) FILTER (WHERE e.is_click),
+           coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click), 0),
+           coalesce(sum(e.cost) FILTER (WHERE e.is_click), 0)
+    FROM (
+        SELECT company_id, ad_id, seen_at::date AS day, site_url,
+               false AS is_click, cost_per_impression_usd AS cost
+        FROM impressions
+        WHERE company_id = $1
+          AND seen_at >= $2::date AND seen_at < $3::date + 1
+        UNION ALL
+        SELECT company_id, ad_id, clicked_at::date, site_url,
+               true, cost_per_click_usd
+        FROM clicks
+        WHERE company_id = $1
+          AND clicked_at >= $2::date AND clicked_at < $3::date + 1
+    ) e
+    JOIN (
+        -- Ads whose campaign has a blacklist, with it as one pattern.
+        SELECT ba.company_id, ba.id AS ad_id, bl.pattern
+        FROM ads ba
+        JOIN (
+            SELECT h.company_id, h.id,
+                   '(^|\.)(' || string_agg(regexp_replace(h.host, '([.^$*+?()\[\]{}|\\-])', '\\\1', 'g'), '|')
+                   || ')$' AS pattern
+            FROM (SELECT cp.company_id, cp.id,
+                         lower(substring(u.url FROM
+                             '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/?#@]*@)?(\[[^]/?#]*\]|[^/?#:]*)')) AS host
+                  FROM campaigns cp, unnest(cp.blacklisted_site_urls) AS u(url)
+                  WHERE cp.company_id = $1) h
+            WHERE h.host <> ''
+            GROUP BY h.company_id, h.id
+        ) bl ON bl.company_id = ba.company_id AND bl.id = ba.campaign_id
+        WHERE ba.company_id = $1
+    ) b ON b.company_id = e.company_id AND b.ad_id = e.ad_id
+    WHERE lower(substring(e.site_url FROM
+              '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/?#@]*@)?(\[[^]/?#]*\]|[^/?#:]*)')) ~ b.pattern
+    GROUP BY e.company_id, e.ad_id, e.day
+) t
+JOIN ads a ON a.company_id = t.company_id AND a.id = t.ad_id
 JOIN campaigns c ON c.company_id = a.company_id AND c.id = a.campaign_id
-GROUP BY ev.company_id, ev.ad_id, ev.day, a.campaign_id
+GROUP BY t.company_id, t.ad_id, t.day, a.campaign_id
