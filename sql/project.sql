@@ -66,6 +66,11 @@ CREATE TABLE IF NOT EXISTS ad_daily_stats (
   PRIMARY KEY (company_id, ad_id, day)
 );
 
+-- Reports read a tenant's month, rollups delete a tenant's days: both by
+-- (company_id, day), which the primary key (company_id, ad_id, day) cannot
+-- serve without reading the tenant's whole history.
+CREATE INDEX IF NOT EXISTS ad_daily_stats_company_day_idx ON ad_daily_stats (company_id, day);
+
 -- Daily stats per campaign: a view over ad_daily_stats, so the two can never
 -- disagree.  Queries filter by company_id, which Citus pushes down.
 CREATE OR REPLACE VIEW campaign_daily_stats AS

@@ -3,8 +3,12 @@
  */
 #include "adreport/atomic_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +22,38 @@ static bool fail(af_file *f, const char *step, const char *path, int err)
     snprintf(f->error, sizeof f->error, "%s \"%s\": %s", step, base ? base + 1 : path,
              strerror(f->error_no));
     return false;
+}
+
+/*
+ * A process killed while publishing leaves ".<name>.tmp.<pid>" behind.
+ * Remove those of `name` whose process is gone, so a crash costs no more
+ * than one stray file until the next run.
+ */
+static void remove_stale(const char *dir, const char *name)
+{
+    char prefix[NAME_MAX + 8];
+    int n = snprintf(prefix, sizeof prefix, ".%s.tmp.", name);
+    DIR *d = opendir(dir);
+    if (n < 0 || (size_t)n >= sizeof prefix || !d) {
+        if (d)
+            closedir(d);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, (size_t)n) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + n, &end, 10);
+        if (*end || pid <= 0 || pid == (long)getpid())
+            continue; /* not a name of ours, or our own file */
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* its writer may still be at work */
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path)
+            unlink(path);
+    }
+    closedir(d);
 }
 
 static bool set_names(af_file *f, const char *dir, const char *name)
@@ -36,6 +72,7 @@ bool af_reserve(af_file *f, const char *dir, const char *name)
 {
     if (!set_names(f, dir, name))
         return false;
+    remove_stale(dir, name);
     f->pending = true;
     return true;
 }
@@ -44,6 +81,7 @@ bool af_open(af_file *f, const char *dir, const char *name)
 {
     if (!set_names(f, dir, name))
         return false;
+    remove_stale(dir, name);
     /* O_TRUNC: a temporary file of a crashed run with our pid is garbage. */
     int fd = open(f->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)

@@ -285,6 +285,17 @@ test_full_disk_keeps_the_previous_report() {
     umount "$W/full"
 }
 
+test_stale_temporary_files_of_a_killed_run_are_removed() {
+    seed
+    "$ADR" report -q --company 1 --month 2026-10 --out "$W/out"
+    # A writer killed mid-publish leaves its temporary file; pid 4194303 is
+    # not running (or the test machine is very busy).
+    : >"$W/out/1/2026-10/.campaigns.csv.tmp.4194303"
+    : >"$W/out/1/2026-10/.performance.xlsx.tmp.4194303"
+    "$ADR" report -q --company 1 --month 2026-10 --out "$W/out"
+    assert_eq "" "$(find "$W/out" -name '*.tmp.*')"
+}
+
 test_unknown_company_exits_1() {
     seed
     local out rc=0
