@@ -97,10 +97,13 @@ static bool collect_days(PGconn *conn, const ru_options *opts, const char *tenan
     day_set_add_result(days, res);
     PQclear(res);
     if (opts->all) {
-        res = tenant_query(conn, "queries/rollup_all_days", tenant, NULL, "list the days");
+        res = tenant_query(conn, "queries/rollup_all_days", tenant, NULL, "find the tenant's days");
         if (!res)
             return false;
-        day_set_add_result(days, res);
+        int32_t first, last;
+        if (day_parse(PQgetvalue(res, 0, 0), &first) && day_parse(PQgetvalue(res, 0, 1), &last))
+            for (int32_t d = first; d <= last; d++)
+                day_set_add(days, d);
         PQclear(res);
     }
     for (int32_t d = opts->from_day; opts->ranged && d <= opts->to_day; d++)
