@@ -26,7 +26,7 @@ endif
 # Debian packages for build, tests and demo (make deps).
 DEPS = gcc make pkg-config libc6-dev libpq-dev libcsv-dev libxlsxwriter-dev zlib1g-dev \
        libssl-dev libcmocka-dev postgresql-15 postgresql-common postgresql-client-15 \
-       python3 python3-openpyxl libreoffice-calc-nogui valgrind clang procps
+       python3 python3-openpyxl libreoffice-calc-nogui valgrind clang procps strace
 
 SRC      := $(wildcard src/*.c)
 LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/%.o,$(filter-out src/main.c,$(SRC))) $(BUILD)/sql_embed.o
@@ -61,7 +61,7 @@ $(BUILD)/sql_embed.o: $(BUILD)/sql_embed.c
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJ) | $(BUILD)
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
+	@$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
 
 $(BUILD):
 	@mkdir -p $(BUILD)/tests
@@ -102,4 +102,4 @@ format:
 clean:
 	rm -rf build adreport
 
--include $(wildcard $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -113,6 +113,7 @@ int cmd_run(int argc, char **argv)
         lo.on_done = archive_done;
         lo.on_done_ctx = &actx;
     }
+    lo.incoming_root = incoming;
     char *paths[] = {(char *)incoming};
     adr_info("load: %s", incoming);
     int load_rc = ld_load_paths(conn, &lo, paths, 1, &summary.load);

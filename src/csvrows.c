@@ -23,6 +23,7 @@ struct csvr_parser {
     size_t raw_len, raw_cap;
     bool quoted;   /* odd number of quotes so far in this row */
     bool overflow; /* row exceeded CSVR_MAX_ROW_BYTES; skipping to its end */
+    bool bare_cr; /* libcsv saw a record end inside the row */
     bool started;  /* the BOM check has been done */
     uint64_t line; /* physical lines completed */
     uint64_t row_line;
@@ -37,6 +38,8 @@ struct csvr_parser {
 
 static void append(char **buf, size_t *len, size_t *cap, const char *src, size_t n)
 {
+    if (n == 0)
+        return; /* also keeps memcpy away from a still-NULL buffer */
     if (*len + n > *cap) {
         size_t want = *cap ? *cap : 4096;
         while (want < *len + n)
@@ -63,10 +66,29 @@ static void on_field(void *s, size_t len, void *data)
     p->row.fields[i].len = len;
 }
 
+/* libcsv ends a record at an unquoted CR too.  Rows reach it without their
+ * line break, so a record ending before csv_fini (c == -1) means a bare CR
+ * inside the row: COPY would refuse it, so the row is bad CSV. */
 static void on_record(int c, void *data)
 {
+    csvr_parser *p = data;
+    if (c != -1)
+        p->bare_cr = true;
+}
+
+/* COPY keeps spaces around unquoted values; libcsv would trim them. */
+static int no_space(unsigned char c)
+{
     (void)c;
-    (void)data;
+    return 0;
+}
+
+static int init_libcsv(struct csv_parser *csv)
+{
+    if (csv_init(csv, CSVR_OPTIONS) != 0)
+        return -1;
+    csv_set_space_func(csv, no_space);
+    return 0;
 }
 
 csvr_parser *csvr_new(csvr_row_fn on_row, void *ctx)
@@ -75,7 +97,7 @@ csvr_parser *csvr_new(csvr_row_fn on_row, void *ctx)
     memset(p, 0, sizeof *p);
     p->on_row = on_row;
     p->ctx = ctx;
-    if (csv_init(&p->csv, CSVR_OPTIONS) != 0) {
+    if (init_libcsv(&p->csv) != 0) {
         free(p);
         return NULL;
     }
@@ -97,12 +119,13 @@ static int deliver(csvr_parser *p)
     if (p->overflow) {
         row->status = CSVR_TOO_LONG;
     } else {
+        p->bare_cr = false;
         size_t n = csv_parse(&p->csv, p->raw, p->raw_len, on_field, on_record, p);
-        if (n != p->raw_len || csv_fini(&p->csv, on_field, on_record, p) != 0) {
+        if (n != p->raw_len || csv_fini(&p->csv, on_field, on_record, p) != 0 || p->bare_cr) {
             row->status = CSVR_BAD_QUOTES;
             /* After an error libcsv keeps its state; start a fresh parser. */
             csv_free(&p->csv);
-            csv_init(&p->csv, CSVR_OPTIONS);
+            init_libcsv(&p->csv);
         }
         /* Field pointers are fixed up only now: fbuf may have moved. */
         int kept = row->nfields < CSVR_MAX_FIELDS ? row->nfields : CSVR_MAX_FIELDS;

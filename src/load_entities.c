@@ -350,7 +350,8 @@ static void take_row(ent_loader *el, const csvr_row *row)
         return;
     }
     if (row->status == CSVR_BAD_QUOTES) {
-        ld_reject(f, row, "bad_csv", "a quote inside an unquoted field, or an unclosed quote");
+        ld_reject(f, row, "bad_csv",
+                  "a quote inside an unquoted field, an unclosed quote, or a CR outside quotes");
         return;
     }
     if (row->nfields != el->nfields) {

@@ -401,9 +401,35 @@ static ld_result rollback(ld_file *f, ld_result result)
     return result;
 }
 
+/* With opts->incoming_root: is path exactly <root>/<digits>/<file>? */
+static bool in_tenant_folder(const char *root, const char *path)
+{
+    size_t n = strlen(root);
+    while (n > 0 && root[n - 1] == '/')
+        n--;
+    if (strncmp(path, root, n) != 0 || path[n] != '/')
+        return false;
+    const char *rel = path + n;
+    while (*rel == '/')
+        rel++;
+    const char *slash = strchr(rel, '/');
+    if (!slash || slash == rel || strchr(slash + 1, '/'))
+        return false;
+    for (const char *c = rel; c < slash; c++)
+        if (*c < '0' || *c > '9')
+            return false;
+    return true;
+}
+
 /* Resolve the file's tenant; 0 with f->refused set when it cannot be told. */
 static int64_t resolve_tenant(ld_file *f, const char *path)
 {
+    if (f->opts->incoming_root && !is_entity(f->kind) &&
+        !in_tenant_folder(f->opts->incoming_root, path)) {
+        ld_refuse(f, "put each company's logs in <incoming>/<company_id>/",
+                  "a log file outside a company folder of the incoming folder");
+        return 0;
+    }
     int64_t t = tenant_of_folder(path);
     if (!t)
         t = f->opts->company;

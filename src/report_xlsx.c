@@ -424,9 +424,11 @@ bool rpt_write_xlsx(const rpt_model *m, const char *dir)
         free(f);
         return false;
     }
-    /* libxlsxwriter assembles the parts in temporary files: keep them on the
-     * output's file system, whose free space is what matters. */
-    lxw_workbook_options options = {.tmpdir = f->dir};
+    /* libxlsxwriter assembles the parts in temporary files, created and
+     * unlinked at once.  Not in the report folder: a kill between the two
+     * would leave a stray file beside the customer's downloads.  The
+     * system's temporary folder (TMPDIR) holds them instead. */
+    lxw_workbook_options options = {.tmpdir = NULL};
     xlsx x = {.wb = workbook_new_opt(f->tmp_path, &options)};
     if (!x.wb) {
         report_failure(f, "libxlsxwriter: out of memory", ENOMEM);

@@ -6,6 +6,12 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-build/rel}
 cd "$ROOT"
+# The binary of this build (./adreport may be a copy of another one).
+export ADR="$ROOT/$BUILD/adreport"
+# Sanitizer reports get exit codes of their own, never mistaken for
+# adreport's exit 1 (or a test binary's failure count).
+export ASAN_OPTIONS="${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-exitcode=87:print_stacktrace=1}"
 export ADR_RESULTS
 ADR_RESULTS=$(mktemp)
 trap 'rm -f "$ADR_RESULTS"' EXIT

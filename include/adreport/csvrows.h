@@ -25,7 +25,7 @@
 typedef enum csvr_status {
     CSVR_OK = 0,
     CSVR_TOO_LONG,   /* longer than CSVR_MAX_ROW_BYTES: fields not parsed */
-    CSVR_BAD_QUOTES, /* a quote inside an unquoted field, or an unclosed quote */
+    CSVR_BAD_QUOTES, /* a quote inside an unquoted field, an unclosed quote, or a bare CR */
 } csvr_status;
 
 typedef struct csvr_field {

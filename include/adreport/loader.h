@@ -56,6 +56,12 @@ typedef struct ld_options {
      */
     int jobs;
     const char *conninfo; /* for the extra connections (NULL: as the first) */
+    /*
+     * `run`: the incoming folder.  Log files must then sit exactly at
+     * <incoming>/<company_id>/<file>; anywhere else they are refused, so a
+     * folder named "../x" or "1 OR 1=1" can never feed a tenant.
+     */
+    const char *incoming_root;
 } ld_options;
 
 /* Default for ld_options.jobs. */
