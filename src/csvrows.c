@@ -13,6 +13,9 @@
  * COPY ... CSV reads them. */
 #define CSVR_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL)
 
+/* First size of the row and field buffers; they grow by doubling. */
+#define CSVR_INITIAL_BUFFER 4096
+
 struct csvr_parser {
     csvr_row_fn on_row;
     void *ctx;
@@ -97,7 +100,14 @@ csvr_parser *csvr_new(csvr_row_fn on_row, void *ctx)
     memset(p, 0, sizeof *p);
     p->on_row = on_row;
     p->ctx = ctx;
+    /* Buffers exist from the start: an empty quoted field ("") points into
+     * fbuf with length 0, which must not be NULL + 0. */
+    p->raw_cap = p->fbuf_cap = CSVR_INITIAL_BUFFER;
+    p->raw = adr_xmalloc(p->raw_cap);
+    p->fbuf = adr_xmalloc(p->fbuf_cap);
     if (init_libcsv(&p->csv) != 0) {
+        free(p->raw);
+        free(p->fbuf);
         free(p);
         return NULL;
     }
