@@ -167,20 +167,22 @@ bool cb_end(copybin *cb, const char *what, uint64_t *rows)
     flush(cb);
     if (PQputCopyEnd(cb->conn, NULL) != 1)
         cb->failed = true;
-    bool ok = !cb->failed;
+    bool ok = !cb->failed, reported = false;
     PGresult *res;
     while ((res = PQgetResult(cb->conn)) != NULL) {
         if (PQresultStatus(res) == PGRES_COMMAND_OK) {
             if (rows)
                 *rows = strtoull(PQcmdTuples(res), NULL, 10);
         } else {
-            if (ok)
+            if (!reported)
                 db_report(cb->conn, res, what);
+            reported = true;
             ok = false;
         }
         PQclear(res);
     }
-    if (!ok && cb->failed)
+    /* A send failed and the server said nothing more: the connection's error. */
+    if (!ok && !reported)
         db_report(cb->conn, NULL, what);
     return ok;
 }

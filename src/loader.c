@@ -586,13 +586,16 @@ stream_failed:
     result = LD_FAILED;
 stream_failed_after_rollback:
     rej_close(&f.rej);
-    if (f.refused)
+    if (f.refused) {
         report_refused(&f);
-    else if (result != LD_ERROR) {
+    } else {
         char primary[4200];
         adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", path),
-                  "the database rejected the rows; nothing of the file was loaded",
-                  "see the server's message above");
+                  result == LD_ERROR
+                      ? "the connection to the database was lost; nothing of the file was loaded"
+                      : "the database rejected the rows; nothing of the file was loaded",
+                  result == LD_ERROR ? "rerun when the database is back: loaded files are skipped"
+                                     : "see the server's message above");
     }
     goto done;
 refused:
