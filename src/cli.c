@@ -46,3 +46,24 @@ bool cli_parse_company(const char *s, int64_t *out)
     *out = v;
     return true;
 }
+
+bool cli_parse_fraction(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (*end || end == s || !(v >= 0 && v <= 1))
+        return false;
+    *out = v;
+    return true;
+}
+
+bool cli_parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || end == s || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}

@@ -46,7 +46,6 @@ int cmd_backfill(int argc, char **argv)
     const char *reports = RPT_DEFAULT_OUT;
     bool has_from = false, has_to = false;
     int opt;
-    char *end;
     while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_COMPANY:
@@ -68,8 +67,7 @@ int cmd_backfill(int argc, char **argv)
             lo.rejects_dir = optarg;
             break;
         case OPT_RATE:
-            lo.max_reject_rate = strtod(optarg, &end);
-            if (*end || end == optarg || lo.max_reject_rate < 0 || lo.max_reject_rate > 1)
+            if (!cli_parse_fraction(optarg, &lo.max_reject_rate))
                 return cli_usage_error("backfill", "--max-reject-rate takes a number from 0 to 1");
             break;
         default:

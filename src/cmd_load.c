@@ -38,15 +38,13 @@ int cmd_load(int argc, char **argv)
     ld_options opts;
     ld_options_init(&opts);
     int opt;
-    char *end;
     while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_REJECTS:
             opts.rejects_dir = optarg;
             break;
         case OPT_RATE:
-            opts.max_reject_rate = strtod(optarg, &end);
-            if (*end || end == optarg || opts.max_reject_rate < 0 || opts.max_reject_rate > 1)
+            if (!cli_parse_fraction(optarg, &opts.max_reject_rate))
                 return cli_usage_error("load", "--max-reject-rate takes a number from 0 to 1");
             break;
         case OPT_COMPANY:
@@ -62,8 +60,7 @@ int cmd_load(int argc, char **argv)
             opts.replace = true;
             break;
         case OPT_JOBS:
-            opts.jobs = (int)strtol(optarg, &end, 10);
-            if (*end || end == optarg || opts.jobs < 1 || opts.jobs > LD_MAX_JOBS)
+            if (!cli_parse_int(optarg, 1, LD_MAX_JOBS, &opts.jobs))
                 return cli_usage_error("load", "--jobs takes a number from 1 to 16");
             break;
         default:

@@ -63,7 +63,6 @@ int cmd_run(int argc, char **argv)
     ld_options_init(&lo);
     const char *incoming = NULL, *reports = RPT_DEFAULT_OUT, *archive = NULL;
     int opt;
-    char *end;
     while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_INCOMING:
@@ -79,13 +78,11 @@ int cmd_run(int argc, char **argv)
             archive = optarg;
             break;
         case OPT_RATE:
-            lo.max_reject_rate = strtod(optarg, &end);
-            if (*end || end == optarg || lo.max_reject_rate < 0 || lo.max_reject_rate > 1)
+            if (!cli_parse_fraction(optarg, &lo.max_reject_rate))
                 return cli_usage_error("run", "--max-reject-rate takes a number from 0 to 1");
             break;
         case OPT_JOBS:
-            lo.jobs = (int)strtol(optarg, &end, 10);
-            if (*end || end == optarg || lo.jobs < 1 || lo.jobs > LD_MAX_JOBS)
+            if (!cli_parse_int(optarg, 1, LD_MAX_JOBS, &lo.jobs))
                 return cli_usage_error("run", "--jobs takes a number from 1 to 16");
             break;
         default:

@@ -44,6 +44,12 @@ int cli_usage_error(const char *command, const char *msg);
 /* cli_parse_company - a positive tenant id ("42"); false otherwise. */
 bool cli_parse_company(const char *s, int64_t *out);
 
+/* cli_parse_fraction - a number from 0 to 1 ("0.05"); false otherwise. */
+bool cli_parse_fraction(const char *s, double *out);
+
+/* cli_parse_int - an integer from lo to hi ("2"); false otherwise. */
+bool cli_parse_int(const char *s, int lo, int hi, int *out);
+
 /* Subcommands; each returns the process exit code (enum adr_exit). */
 int cmd_init(int argc, char **argv);
 int cmd_load(int argc, char **argv);
