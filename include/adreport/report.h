@@ -7,7 +7,8 @@
  * through a C double).  rpt_write_csv() and rpt_write_xlsx() turn one model
  * into files; neither knows SQL.  rpt_run() is the driver that `adreport
  * report` and `adreport run` call: for each tenant and period it loads one
- * model, writes it, frees it, so only one tenant is ever held in memory.
+ * model and writes its files on a second thread while it reads the next one,
+ * so at most two tenants are held in memory.
  *
  * Output layout, one folder per tenant and period (names hold only numbers
  * and dates, never tenant-controlled text):
