@@ -341,25 +341,8 @@ static void take_row(ent_loader *el, const csvr_row *row)
     ld_file *f = el->f;
     char detail[300];
     const char *why = NULL;
-    if (row->status == CSVR_TOO_LONG) {
-        ld_reject(f, row, "row_too_long", "the row is longer than the limit");
+    if (!ld_row_is_whole(f, row, el->nfields))
         return;
-    }
-    if (!ev_valid_utf8(row->raw, row->raw_len)) {
-        ld_reject(f, row, "bad_encoding", "the row holds a NUL byte or invalid UTF-8");
-        return;
-    }
-    if (row->status == CSVR_BAD_QUOTES) {
-        ld_reject(f, row, "bad_csv",
-                  "a quote inside an unquoted field, an unclosed quote, or a CR outside quotes");
-        return;
-    }
-    if (row->nfields != el->nfields) {
-        ld_reject(f, row, "field_count",
-                  adr_fmt(detail, sizeof detail, "expected %d fields, found %d", el->nfields,
-                          row->nfields));
-        return;
-    }
     /* First pass: parse and check every column. */
     int64_t ints[ENT_MAX_COLS] = {0}, times[ENT_MAX_COLS] = {0};
     int nint = 0;

@@ -127,27 +127,8 @@ static void take_row(ev_loader *ev, const csvr_row *row)
     const char *why = NULL;
     char detail[256];
 
-    if (row->status == CSVR_TOO_LONG) {
-        ld_reject(
-            f, row, "row_too_long",
-            adr_fmt(detail, sizeof detail, "the row is longer than %d bytes", CSVR_MAX_ROW_BYTES));
+    if (!ld_row_is_whole(f, row, ev->nfields))
         return;
-    }
-    if (!ev_valid_utf8(row->raw, row->raw_len)) {
-        ld_reject(f, row, "bad_encoding", "the row holds a NUL byte or invalid UTF-8");
-        return;
-    }
-    if (row->status == CSVR_BAD_QUOTES) {
-        ld_reject(f, row, "bad_csv",
-                  "a quote inside an unquoted field, an unclosed quote, or a CR outside quotes");
-        return;
-    }
-    if (row->nfields != ev->nfields) {
-        ld_reject(f, row, "field_count",
-                  adr_fmt(detail, sizeof detail, "expected %d fields, found %d", ev->nfields,
-                          row->nfields));
-        return;
-    }
     if (ev->idx[EC_COMPANY] >= 0) {
         const csvr_field *fc = field(ev, row, EC_COMPANY);
         int64_t company;

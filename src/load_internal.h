@@ -58,6 +58,14 @@ void ld_reject(ld_file *f, const csvr_row *row, const char *reason, const char *
  */
 bool ld_first_row_is_header(const csvr_row *row, const char *const *names);
 
+/*
+ * ld_row_is_whole - the checks every kind of file makes first: the row is
+ * not too long, is valid UTF-8 without NUL, is well-formed CSV and has
+ * `nfields` fields.  Otherwise it is rejected (row_too_long, bad_encoding,
+ * bad_csv, field_count) and false is returned.
+ */
+bool ld_row_is_whole(ld_file *f, const csvr_row *row, int nfields);
+
 /* ld_field_is - case-insensitive comparison of a field with a name. */
 bool ld_field_is(const csvr_field *field, const char *name);
 

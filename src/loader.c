@@ -140,6 +140,34 @@ static void progress(ld_file *f, lf_reader *r, uint64_t file_size, double start,
     }
 }
 
+bool ld_row_is_whole(ld_file *f, const csvr_row *row, int nfields)
+{
+    char detail[128];
+    if (row->status == CSVR_TOO_LONG) {
+        ld_reject(
+            f, row, "row_too_long",
+            adr_fmt(detail, sizeof detail, "the row is longer than %d bytes", CSVR_MAX_ROW_BYTES));
+        return false;
+    }
+    /* Encoding before CSV shape: a bad byte is the likelier cause of both. */
+    if (!ev_valid_utf8(row->raw, row->raw_len)) {
+        ld_reject(f, row, "bad_encoding", "the row holds a NUL byte or invalid UTF-8");
+        return false;
+    }
+    if (row->status == CSVR_BAD_QUOTES) {
+        ld_reject(f, row, "bad_csv",
+                  "a quote inside an unquoted field, an unclosed quote, or a CR outside quotes");
+        return false;
+    }
+    if (row->nfields != nfields) {
+        ld_reject(
+            f, row, "field_count",
+            adr_fmt(detail, sizeof detail, "expected %d fields, found %d", nfields, row->nfields));
+        return false;
+    }
+    return true;
+}
+
 bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
 {
     char err[256];
