@@ -5,7 +5,15 @@
 -- co-located with companies, so one tenant's rows live on one node and every
 -- per-tenant statement is routed there.  One statement per table, parents
 -- before children, because the seed's foreign keys already exist.
--- Idempotent: a table that is already distributed is skipped.
+-- Idempotent: a table that is already distributed is skipped.  A database
+-- that grew up on one server keeps every row: create_distributed_table copies
+-- a table's local rows into its shards, and the copies left behind on the
+-- coordinator are truncated at the end.
+--
+-- Views are dropped here and recreated by views.sql after the distribution:
+-- a view over a table that was still local when the view was made stays
+-- local to the coordinator.
+DROP VIEW IF EXISTS campaign_daily_stats;
 
 SELECT create_distributed_table('companies', 'id')
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'companies'::regclass);
@@ -33,3 +41,12 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'adreport
 
 SELECT create_distributed_table('ad_daily_stats', 'company_id', colocate_with => 'companies')
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'ad_daily_stats'::regclass);
+
+-- The local copies of rows that create_distributed_table moved into shards
+-- (a no-op for tables that were empty or distributed before).
+SELECT truncate_local_data_after_distributing_table(p.logicalrelid)
+FROM pg_dist_partition p
+WHERE p.logicalrelid IN ('companies'::regclass, 'campaigns'::regclass, 'ads'::regclass,
+                         'clicks'::regclass, 'impressions'::regclass,
+                         'adreport_loaded_files'::regclass, 'adreport_dirty_days'::regclass,
+                         'adreport_dirty_months'::regclass, 'ad_daily_stats'::regclass);

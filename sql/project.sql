@@ -71,17 +71,5 @@ CREATE TABLE IF NOT EXISTS ad_daily_stats (
 -- serve without reading the tenant's whole history.
 CREATE INDEX IF NOT EXISTS ad_daily_stats_company_day_idx ON ad_daily_stats (company_id, day);
 
--- Daily stats per campaign: a view over ad_daily_stats, so the two can never
--- disagree.  Queries filter by company_id, which Citus pushes down.
-CREATE OR REPLACE VIEW campaign_daily_stats AS
-SELECT company_id, campaign_id, day,
-       sum(impressions)::bigint AS impressions,
-       sum(clicks)::bigint AS clicks,
-       sum(impression_cost_usd) AS impression_cost_usd,
-       sum(click_cost_usd) AS click_cost_usd,
-       sum(spend_usd) AS spend_usd,
-       sum(blacklisted_impressions)::bigint AS blacklisted_impressions,
-       sum(blacklisted_clicks)::bigint AS blacklisted_clicks,
-       sum(blacklisted_spend_usd) AS blacklisted_spend_usd
-FROM ad_daily_stats
-GROUP BY company_id, campaign_id, day;
+-- Views over these tables are in views.sql: on Citus they must be created
+-- after the tables they read are distributed (see cmd_init.c).

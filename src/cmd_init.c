@@ -1,9 +1,11 @@
 /*
  * cmd_init.c - `adreport init [--citus]`: create or upgrade the schema.
  *
- * Runs sql/schema.sql (the seed's five tables) and sql/project.sql
- * (adreport's own tables) in one transaction; both are idempotent, so init
- * can run on every deploy.  --citus then distributes the tables.
+ * Runs sql/schema.sql (the seed's five tables), sql/project.sql (adreport's
+ * own tables), with --citus sql/citus.sql (their distribution), then
+ * sql/views.sql, in one transaction; all are idempotent, so init can run on
+ * every deploy, and --citus also moves a single-server database's rows onto
+ * the cluster.
  */
 #include "adreport/cli.h"
 #include "adreport/common.h"
@@ -18,36 +20,48 @@ static const char usage[] =
     "Create the schema, or upgrade an existing one in place (safe to repeat).\n\n"
     "  --citus              also distribute the tables by company_id on Citus\n";
 
-static bool apply_schema(PGconn *conn)
-{
-    if (!db_exec_text(conn, "BEGIN", "start the schema transaction"))
-        return false;
-    bool ok = db_query_ok(conn, "queries/init_lock", "lock the schema") &&
-              db_exec(conn, "schema", "create the seed tables (sql/schema.sql)") &&
-              db_exec(conn, "project", "create adreport's tables (sql/project.sql)") &&
-              db_exec_text(conn, "COMMIT", "commit the schema");
-    if (!ok)
-        db_exec_text(conn, "ROLLBACK", "roll back");
-    return ok;
-}
-
-static bool distribute(PGconn *conn)
+/*
+ * Is citus usable here?  Prints the three-part refusal when it is not, so
+ * that nothing is created before --citus is known to work.
+ */
+static bool citus_ready(PGconn *conn)
 {
     PGresult *res = db_query(conn, "queries/citus_status", 0, NULL, "check for citus");
     if (!res)
         return false;
     int status = atoi(PQgetvalue(res, 0, 0));
     PQclear(res);
-    if (status != 1) {
-        char where[512];
-        adr_error("could not distribute the tables: the citus extension is not installed",
-                  db_describe(conn, where, sizeof where),
-                  status == 2 ? "run \"CREATE EXTENSION citus\" in this database first"
-                              : "install Citus on this server, or run \"adreport init\" "
-                                "without --citus for plain PostgreSQL");
+    if (status == 1)
+        return true;
+    char where[512];
+    adr_error("could not distribute the tables: the citus extension is not installed",
+              db_describe(conn, where, sizeof where),
+              status == 2 ? "run \"CREATE EXTENSION citus\" in this database first"
+                          : "install Citus on this server, or run \"adreport init\" "
+                            "without --citus for plain PostgreSQL");
+    return false;
+}
+
+/*
+ * One transaction: tables, then (with --citus) their distribution, then the
+ * views.  The views come last because Citus keeps a view created over a
+ * still-local table local to the coordinator; citus.sql drops them first so
+ * that a database moving from one server to Citus gets them recreated over
+ * the distributed tables.
+ */
+static bool apply_schema(PGconn *conn, bool citus)
+{
+    if (!db_exec_text(conn, "BEGIN", "start the schema transaction"))
         return false;
-    }
-    return db_exec(conn, "citus", "distribute the tables (sql/citus.sql)");
+    bool ok = db_query_ok(conn, "queries/init_lock", "lock the schema") &&
+              db_exec(conn, "schema", "create the seed tables (sql/schema.sql)") &&
+              db_exec(conn, "project", "create adreport's tables (sql/project.sql)") &&
+              (!citus || db_exec(conn, "citus", "distribute the tables (sql/citus.sql)")) &&
+              db_exec(conn, "views", "create adreport's views (sql/views.sql)") &&
+              db_exec_text(conn, "COMMIT", "commit the schema");
+    if (!ok)
+        db_exec_text(conn, "ROLLBACK", "roll back");
+    return ok;
 }
 
 int cmd_init(int argc, char **argv)
@@ -68,7 +82,7 @@ int cmd_init(int argc, char **argv)
     PGconn *conn = db_connect(common.db);
     if (!conn)
         return ADR_EXIT_ERROR;
-    bool ok = apply_schema(conn) && (!citus || distribute(conn));
+    bool ok = (!citus || citus_ready(conn)) && apply_schema(conn, citus);
     if (ok) {
         char where[512];
         adr_info("schema ready in %s%s", db_describe(conn, where, sizeof where),

@@ -3,9 +3,11 @@
 # A test file defines functions named test_*; `run_tests` runs each in its
 # own subshell, in a fresh database with the schema applied, under `set -e`.
 # Any failing command or assertion fails that test only.  Results are
-# appended to $ADR_RESULTS as TAP-ish "ok NAME" / "not ok NAME" lines, which
-# tests/run.sh counts.  The server is whatever PG* points at (tests/run.sh
-# starts a throwaway one with pg_virtualenv).
+# appended to $ADR_RESULTS as TAP-ish "ok NAME" / "not ok NAME" / "skip NAME"
+# lines, which tests/run.sh counts.  A test that cannot run here (a tool is
+# missing, no Citus cluster) calls `skip REASON`: it is counted as skipped,
+# never as passed.  The server is whatever PG* points at (tests/run.sh starts
+# a throwaway one).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ADR=${ADR:-$ROOT/adreport}
@@ -15,6 +17,17 @@ PY=/usr/bin/python3 # Debian's python, which has python3-openpyxl
 q() { psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"; }
 
 fail() { echo "ASSERTION FAILED: $*" >&2; exit 1; }
+
+# skip REASON - end the current test as skipped (exit status 77, as automake's
+# test drivers use for the same purpose).
+ADR_SKIP=77
+skip() { echo "SKIP: $*" >&2; exit "$ADR_SKIP"; }
+
+# record_skip NAME REASON - count a whole file's tests as one skip (used when
+# a file cannot run at all, before run_tests).
+record_skip() {
+    echo "skip $1 # SKIP $2" | tee -a "$ADR_RESULTS"
+}
 
 # assert_eq EXPECTED ACTUAL [WHAT]
 assert_eq() {
@@ -61,6 +74,8 @@ run_tests() {
         rc=$? # not "&& ||": that would switch off set -e inside the subshell
         if [ "$rc" == 0 ]; then
             echo "ok $file/$fn" | tee -a "$ADR_RESULTS"
+        elif [ "$rc" == "$ADR_SKIP" ]; then
+            echo "skip $file/$fn # $(grep -m1 '^SKIP: ' "$log" | cut -c7-)" | tee -a "$ADR_RESULTS"
         else
             echo "not ok $file/$fn" | tee -a "$ADR_RESULTS"
             sed 's/^/    # /' "$log" | tail -n 40

@@ -316,8 +316,7 @@ PY
 # be left with a visible stray file.
 test_kill_9_while_writing_xlsx_leaves_no_visible_stray_file() {
     if ! strace -f -qq -o /dev/null true 2>/dev/null; then
-        echo "strace missing or not allowed to trace here: skipped"
-        return 0
+        skip "strace missing or not allowed to trace here"
     fi
     seed_entities
     printf '%s\n%s\n' "$H_CLICKS" "$GOOD" >"$W/clicks.csv"
@@ -335,8 +334,7 @@ test_kill_9_while_writing_xlsx_leaves_no_visible_stray_file() {
 
 test_postgres_fast_shutdown_during_load_exits_1_and_a_rerun_is_exact() {
     if [ -z "${ADR_PGDATA:-}" ] || [ ! -f "$ADR_PGDATA/data/PG_VERSION" ]; then
-        echo "ADR_PGDATA does not name the test server's folder: skipped"
-        return 0
+        skip "ADR_PGDATA does not name the test server's folder"
     fi
     local pgdata=$ADR_PGDATA/data
     # Later tests share the server: bring it back whatever happens here.
@@ -381,12 +379,11 @@ test_postgres_fast_shutdown_during_load_exits_1_and_a_rerun_is_exact() {
 
 # --- full disks and unwritable folders --------------------------------------
 
-# mount_tmpfs DIR - a 256 KiB tmpfs; returns 1 (the caller skips) when not possible.
+# mount_tmpfs DIR - a 256 KiB tmpfs; skips the test when that is not possible.
 mount_tmpfs() {
     mkdir -p "$1"
     mount -t tmpfs -o size=256k tmpfs "$1" 2>/dev/null && return 0
-    echo "cannot mount a tmpfs here (not root?): skipped"
-    return 1
+    skip "cannot mount a tmpfs here (not root?)"
 }
 
 fill_up() { dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null || true; }
@@ -405,7 +402,7 @@ small_file() {
 test_full_disk_for_reports_keeps_published_reports_and_a_rerun_catches_up() {
     seed_entities
     trap 'umount "$W/full" 2>/dev/null || true; rm -rf "$W"' EXIT
-    mount_tmpfs "$W/full" || return 0
+    mount_tmpfs "$W/full"
     small_file "$W/in/1/clicks-a.csv" 01
     assert_exit 0 "$ADR" run -q --incoming "$W/in" --reports "$W/full" --rejects "$W/rej"
     local d="$W/full/1/2026-11" before after out rc=0
@@ -437,7 +434,7 @@ test_full_disk_for_reports_keeps_published_reports_and_a_rerun_catches_up() {
 test_full_disk_for_rejects_loads_nothing_and_a_rerun_keeps_the_rejects() {
     seed_entities
     trap 'umount "$W/full" 2>/dev/null || true; rm -rf "$W"' EXIT
-    mount_tmpfs "$W/full" || return 0
+    mount_tmpfs "$W/full"
     small_file "$W/in/1/clicks-bad.csv" 01 bad # 40 good rows, 1 bad: under 5 %
     fill_up "$W/full"
     local out rc=0
@@ -798,11 +795,8 @@ test_unquoted_spaces_are_kept_as_copy_keeps_them() {
 # --- memory errors and leaks ------------------------------------------------------
 
 test_valgrind_load_rollup_report_and_run_are_clean() {
-    command -v valgrind >/dev/null || { echo "valgrind not installed: skipped"; return 0; }
-    if asan_build; then
-        echo "adreport is built with ASan, which valgrind cannot run: skipped"
-        return 0
-    fi
+    command -v valgrind >/dev/null || skip "valgrind not installed"
+    asan_build && skip "adreport is built with ASan, which valgrind cannot run"
     local vg=(valgrind -q --error-exitcode=9 --leak-check=full --show-leak-kinds=definite
         --errors-for-leak-kinds=definite --track-fds=no --log-file="$W/vg.%p.log")
     local rc=0

@@ -230,12 +230,12 @@ test_clearing_a_mark_spares_one_renewed_meanwhile() {
     clear=$(grep -v '^--' sql/queries/report_clear_dirty.sql)
     # A mark read at another marked_at (renewed since) is not deleted ...
     psql -X -q -v ON_ERROR_STOP=1 -c "PREPARE clear(bigint, text, text) AS $clear" \
-        -c "EXECUTE clear(1, '2024-03-01', '1711929600.000000')" \
-        -c "EXECUTE clear(1, '2024-03-01', '1711929600.123457')"
+        -c "EXECUTE clear(1, '2024-03-01', '2024-04-01 00:00:00+00')" \
+        -c "EXECUTE clear(1, '2024-03-01', '2024-04-01 00:00:00.123457+00')"
     assert_eq "1" "$(q 'SELECT count(*) FROM adreport_dirty_months')" "a renewed mark was deleted"
     # ... the one read is.
     psql -X -q -v ON_ERROR_STOP=1 -c "PREPARE clear(bigint, text, text) AS $clear" \
-        -c "EXECUTE clear(1, '2024-03-01', '$(q "SELECT extract(epoch FROM marked_at) FROM adreport_dirty_months")')"
+        -c "EXECUTE clear(1, '2024-03-01', '$(q "SELECT marked_at FROM adreport_dirty_months")')"
     assert_eq "0" "$(q 'SELECT count(*) FROM adreport_dirty_months')" "the mark as read stayed"
 }
 

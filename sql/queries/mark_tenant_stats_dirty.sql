@@ -3,4 +3,4 @@
 INSERT INTO adreport_dirty_days (company_id, day)
 SELECT company_id, day FROM ad_daily_stats WHERE company_id = $1
 GROUP BY company_id, day
-ON CONFLICT (company_id, day) DO UPDATE SET marked_at = now()
+ON CONFLICT (company_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
