@@ -53,12 +53,18 @@ static bool apply_schema(PGconn *conn, bool citus)
 {
     if (!db_exec_text(conn, "BEGIN", "start the schema transaction"))
         return false;
-    bool ok = db_query_ok(conn, "queries/init_lock", "lock the schema") &&
-              db_exec(conn, "schema", "create the seed tables (sql/schema.sql)") &&
-              db_exec(conn, "project", "create adreport's tables (sql/project.sql)") &&
-              (!citus || db_exec(conn, "citus", "distribute the tables (sql/citus.sql)")) &&
-              db_exec(conn, "views", "create adreport's views (sql/views.sql)") &&
-              db_exec_text(conn, "COMMIT", "commit the schema");
+    /* On Citus, DDL on a distributed table runs over one connection per
+     * shard; a view command later in the same transaction needs a single
+     * connection per node, so the whole upgrade runs sequentially. */
+    bool ok =
+        (!citus || db_exec_text(conn, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'",
+                                "switch citus to sequential mode")) &&
+        db_query_ok(conn, "queries/init_lock", "lock the schema") &&
+        db_exec(conn, "schema", "create the seed tables (sql/schema.sql)") &&
+        db_exec(conn, "project", "create adreport's tables (sql/project.sql)") &&
+        (!citus || db_exec(conn, "citus", "distribute the tables (sql/citus.sql)")) &&
+        db_exec(conn, "views", "create adreport's views (sql/views.sql)") &&
+        db_exec_text(conn, "COMMIT", "commit the schema");
     if (!ok)
         db_exec_text(conn, "ROLLBACK", "roll back");
     return ok;

@@ -86,8 +86,9 @@ PGconn *db_connect(const char *conninfo)
      * (say debug1, to see how Citus plans each statement) is kept. */
     const char *pgoptions = getenv("PGOPTIONS");
     bool own_level = pgoptions && strstr(pgoptions, "client_min_messages");
-    PGresult *res = PQexec(conn, own_level ? "SET TIME ZONE 'UTC'"
-                                           : "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
+    PGresult *res =
+        PQexec(conn, own_level ? "SET TIME ZONE 'UTC'"
+                               : "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         db_report(conn, res, "configure the session");
         PQclear(res);
