@@ -25,7 +25,7 @@ endif
 
 # Debian packages for build, tests and demo (make deps).
 DEPS = gcc make pkg-config libc6-dev libpq-dev libcsv-dev libxlsxwriter-dev zlib1g-dev \
-       libssl-dev libcmocka-dev postgresql-15 postgresql-common postgresql-client-15 \
+       libssl-dev libcmocka-dev postgresql-15 postgresql-common postgresql-client-15 postgresql-15-hll \
        python3 python3-openpyxl libreoffice-calc-nogui valgrind clang procps strace
 
 SRC      := $(wildcard src/*.c)
@@ -47,14 +47,18 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 
 # SQL files are embedded at build time: each becomes a C string named after
 # its path under sql/ without ".sql" (sql/queries/rollup_ads.sql ->
-# "queries/rollup_ads"), found with db_sql().
+# "queries/rollup_ads"), found with db_sql().  Each also gets a variant
+# "<name>:noreach" without its lines that end in "-- @reach": the statement
+# for a database without the hll extension (see db_sql_reach()).
+SQL_TO_C = sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/'
 $(BUILD)/sql_embed.c: $(SQL) Makefile | $(BUILD)
 	@{ echo '/* generated from the files under sql/ by the Makefile; do not edit */'; \
 	   echo '#include <stddef.h>'; \
 	   echo 'const struct { const char *name; const char *text; } adr_sql_files[] = {'; \
 	   for f in $(SQL); do \
-	     n=$${f#sql/}; n=$${n%.sql}; echo "{\"$$n\","; \
-	     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $$f; echo '},'; \
+	     n=$${f#sql/}; n=$${n%.sql}; \
+	     echo "{\"$$n\","; $(SQL_TO_C) $$f; echo '},'; \
+	     echo "{\"$$n:noreach\","; sed -e '/-- @reach$$/d' $$f | $(SQL_TO_C); echo '},'; \
 	   done; echo '{NULL, NULL}};'; } > $@
 
 $(BUILD)/sql_embed.o: $(BUILD)/sql_embed.c

@@ -1,7 +1,8 @@
 -- views.sql - adreport's views, applied by `adreport init` after project.sql
 -- and, with --citus, after citus.sql has distributed the tables: Citus keeps
 -- a view created over a still-local table local to the coordinator.
--- Idempotent (CREATE OR REPLACE).
+-- Idempotent (CREATE OR REPLACE).  Lines ending in "-- @reach" are left out
+-- where the database has no hll extension (see the Makefile).
 
 -- Daily stats per campaign: a view over ad_daily_stats, so the two can never
 -- disagree.  Queries filter by company_id, which Citus pushes down.
@@ -15,5 +16,8 @@ SELECT company_id, campaign_id, day,
        sum(blacklisted_impressions)::bigint AS blacklisted_impressions,
        sum(blacklisted_clicks)::bigint AS blacklisted_clicks,
        sum(blacklisted_spend_usd) AS blacklisted_spend_usd
+       -- Reach: the union of the ads' sketches of the day (never a sum).
+       , hll_union_agg(reach_sketch) AS reach_sketch -- @reach
+       , hll_union_agg(clickers_sketch) AS clickers_sketch -- @reach
 FROM ad_daily_stats
 GROUP BY company_id, campaign_id, day;

@@ -23,6 +23,22 @@ const char *db_sql(const char *name)
     abort();
 }
 
+const char *db_sql_reach(const char *name, bool reach, char buf[DB_SQL_NAME_MAX])
+{
+    snprintf(buf, DB_SQL_NAME_MAX, "%s%s", name, reach ? "" : ":noreach");
+    return buf;
+}
+
+int db_reach_enabled(PGconn *conn)
+{
+    PGresult *res = db_query(conn, "queries/reach_enabled", 0, NULL, "check for reach sketches");
+    if (!res)
+        return -1;
+    int enabled = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return enabled;
+}
+
 char *db_describe(PGconn *conn, char *buf, size_t size)
 {
     const char *host = PQhost(conn);

@@ -21,59 +21,71 @@
 
 /* Column lists: the CSV headers, which are also the SQL aliases (checked). */
 static const rpt_column campaign_columns[] = {
-    {"campaign_id", "Campaign ID", RPT_ID},
-    {"campaign_name", "Campaign", RPT_TEXT},
-    {"state", "State", RPT_TEXT},
-    {"cost_model", "Cost model", RPT_TEXT},
-    {"monthly_budget_usd", "Monthly budget (USD)", RPT_MONEY},
-    {"impressions", "Impressions", RPT_COUNT},
-    {"clicks", "Clicks", RPT_COUNT},
-    {"ctr", "CTR", RPT_RATIO},
-    {"spend_usd", "Spend (USD)", RPT_MONEY},
-    {"cpc_usd", "CPC (USD)", RPT_MONEY},
-    {"cpm_usd", "CPM (USD)", RPT_MONEY},
-    {"budget_pacing", "Budget pacing", RPT_RATIO},
-    {"blacklisted_spend_usd", "Blacklisted spend (USD)", RPT_MONEY},
+    {"campaign_id", "Campaign ID", RPT_ID, false},
+    {"campaign_name", "Campaign", RPT_TEXT, false},
+    {"state", "State", RPT_TEXT, false},
+    {"cost_model", "Cost model", RPT_TEXT, false},
+    {"monthly_budget_usd", "Monthly budget (USD)", RPT_MONEY, false},
+    {"impressions", "Impressions", RPT_COUNT, false},
+    {"clicks", "Clicks", RPT_COUNT, false},
+    {"reach", "Reach", RPT_COUNT, true},
+    {"unique_clickers", "Unique clickers", RPT_COUNT, true},
+    {"frequency", "Frequency", RPT_DECIMAL, true},
+    {"ctr", "CTR", RPT_RATIO, false},
+    {"spend_usd", "Spend (USD)", RPT_MONEY, false},
+    {"cpc_usd", "CPC (USD)", RPT_MONEY, false},
+    {"cpm_usd", "CPM (USD)", RPT_MONEY, false},
+    {"budget_pacing", "Budget pacing", RPT_RATIO, false},
+    {"blacklisted_spend_usd", "Blacklisted spend (USD)", RPT_MONEY, false},
 };
 
 static const rpt_column ad_columns[] = {
-    {"ad_id", "Ad ID", RPT_ID},
-    {"ad_name", "Ad", RPT_TEXT},
-    {"campaign_id", "Campaign ID", RPT_ID},
-    {"campaign_name", "Campaign", RPT_TEXT},
-    {"impressions", "Impressions", RPT_COUNT},
-    {"clicks", "Clicks", RPT_COUNT},
-    {"ctr", "CTR", RPT_RATIO},
-    {"spend_usd", "Spend (USD)", RPT_MONEY},
-    {"cpc_usd", "CPC (USD)", RPT_MONEY},
-    {"cpm_usd", "CPM (USD)", RPT_MONEY},
+    {"ad_id", "Ad ID", RPT_ID, false},
+    {"ad_name", "Ad", RPT_TEXT, false},
+    {"campaign_id", "Campaign ID", RPT_ID, false},
+    {"campaign_name", "Campaign", RPT_TEXT, false},
+    {"impressions", "Impressions", RPT_COUNT, false},
+    {"clicks", "Clicks", RPT_COUNT, false},
+    {"reach", "Reach", RPT_COUNT, true},
+    {"unique_clickers", "Unique clickers", RPT_COUNT, true},
+    {"frequency", "Frequency", RPT_DECIMAL, true},
+    {"ctr", "CTR", RPT_RATIO, false},
+    {"spend_usd", "Spend (USD)", RPT_MONEY, false},
+    {"cpc_usd", "CPC (USD)", RPT_MONEY, false},
+    {"cpm_usd", "CPM (USD)", RPT_MONEY, false},
 };
 
 static const rpt_column daily_columns[] = {
-    {"day", "Day", RPT_DATE},
-    {"campaign_id", "Campaign ID", RPT_ID},
-    {"campaign_name", "Campaign", RPT_TEXT},
-    {"impressions", "Impressions", RPT_COUNT},
-    {"clicks", "Clicks", RPT_COUNT},
-    {"ctr", "CTR", RPT_RATIO},
-    {"spend_usd", "Spend (USD)", RPT_MONEY},
+    {"day", "Day", RPT_DATE, false},
+    {"campaign_id", "Campaign ID", RPT_ID, false},
+    {"campaign_name", "Campaign", RPT_TEXT, false},
+    {"impressions", "Impressions", RPT_COUNT, false},
+    {"clicks", "Clicks", RPT_COUNT, false},
+    {"reach", "Reach", RPT_COUNT, true},
+    {"unique_clickers", "Unique clickers", RPT_COUNT, true},
+    {"frequency", "Frequency", RPT_DECIMAL, true},
+    {"ctr", "CTR", RPT_RATIO, false},
+    {"spend_usd", "Spend (USD)", RPT_MONEY, false},
 };
 
 static const rpt_column day_columns[] = {
-    {"day", "Day", RPT_DATE},
-    {"impressions", "Impressions", RPT_COUNT},
-    {"clicks", "Clicks", RPT_COUNT},
-    {"spend_usd", "Spend (USD)", RPT_MONEY},
+    {"day", "Day", RPT_DATE, false},
+    {"impressions", "Impressions", RPT_COUNT, false},
+    {"clicks", "Clicks", RPT_COUNT, false},
+    {"spend_usd", "Spend (USD)", RPT_MONEY, false},
 };
 
 static const rpt_column total_columns[] = {
-    {"impressions", "Impressions", RPT_COUNT},
-    {"clicks", "Clicks", RPT_COUNT},
-    {"ctr", "CTR", RPT_RATIO},
-    {"spend_usd", "Spend (USD)", RPT_MONEY},
-    {"cpc_usd", "CPC (USD)", RPT_MONEY},
-    {"cpm_usd", "CPM (USD)", RPT_MONEY},
-    {"blacklisted_spend_usd", "Blacklisted spend (USD)", RPT_MONEY},
+    {"impressions", "Impressions", RPT_COUNT, false},
+    {"clicks", "Clicks", RPT_COUNT, false},
+    {"reach", "Reach", RPT_COUNT, true},
+    {"unique_clickers", "Unique clickers", RPT_COUNT, true},
+    {"frequency", "Frequency", RPT_DECIMAL, true},
+    {"ctr", "CTR", RPT_RATIO, false},
+    {"spend_usd", "Spend (USD)", RPT_MONEY, false},
+    {"cpc_usd", "CPC (USD)", RPT_MONEY, false},
+    {"cpm_usd", "CPM (USD)", RPT_MONEY, false},
+    {"blacklisted_spend_usd", "Blacklisted spend (USD)", RPT_MONEY, false},
 };
 
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -202,14 +214,23 @@ double rpt_value(const rpt_table *t, int row, int col)
     return t->values[(size_t)row * (size_t)t->ncols + (size_t)col];
 }
 
+/* Without reach, a table's columns are its static list less the reach ones. */
 static void table_init(rpt_table *t, const char *file, const char *sheet, const rpt_column *columns,
-                       int ncols)
+                       int ncols, bool reach)
 {
     memset(t, 0, sizeof *t);
     t->file = file;
     t->sheet = sheet;
     t->columns = columns;
     t->ncols = ncols;
+    if (reach)
+        return;
+    t->own_columns = adr_xmalloc((size_t)ncols * sizeof *t->own_columns);
+    t->ncols = 0;
+    for (int c = 0; c < ncols; c++)
+        if (!columns[c].reach)
+            t->own_columns[t->ncols++] = columns[c];
+    t->columns = t->own_columns;
 }
 
 static void table_free(rpt_table *t)
@@ -223,6 +244,13 @@ static void table_free(rpt_table *t)
     t->res = NULL;
     t->text = NULL;
     t->nrows = 0;
+}
+
+static void table_release(rpt_table *t)
+{
+    table_free(t);
+    free(t->own_columns);
+    t->own_columns = NULL;
 }
 
 static void table_alloc(rpt_table *t, int nrows)
@@ -321,19 +349,21 @@ void rpt_model_free(rpt_model *m)
 {
     free(m->company_name);
     m->company_name = NULL;
-    table_free(&m->campaigns);
-    table_free(&m->ads);
-    table_free(&m->daily);
-    table_free(&m->days);
-    table_free(&m->totals);
+    table_release(&m->campaigns);
+    table_release(&m->ads);
+    table_release(&m->daily);
+    table_release(&m->days);
+    table_release(&m->totals);
 }
 
-static PGresult *run(PGconn *conn, const char *sql_name, int nparams, const char *const *params,
-                     const char *what, int64_t company_id)
+/* Run a report statement: its variant without reach columns when m has none. */
+static PGresult *run(PGconn *conn, const rpt_model *m, const char *sql_name, int nparams,
+                     const char *const *params, const char *what)
 {
-    char buf[160];
-    return db_query(conn, sql_name, nparams, params,
-                    adr_fmt(buf, sizeof buf, "read the %s of company %" PRId64, what, company_id));
+    char buf[160], name[DB_SQL_NAME_MAX];
+    return db_query(
+        conn, db_sql_reach(sql_name, m->reach, name), nparams, params,
+        adr_fmt(buf, sizeof buf, "read the %s of company %" PRId64, what, m->company_id));
 }
 
 static bool load_tables(PGconn *conn, rpt_model *m)
@@ -343,7 +373,7 @@ static bool load_tables(PGconn *conn, rpt_model *m)
     snprintf(id, sizeof id, "%" PRId64, m->company_id);
     const char *params[] = {id, p->from, p->to, p->is_month ? p->as_of : NULL};
 
-    PGresult *res = run(conn, "queries/report_company", 1, params, "name", m->company_id);
+    PGresult *res = run(conn, m, "queries/report_company", 1, params, "name");
     if (!res)
         return false;
     if (PQntuples(res) != 1) {
@@ -361,19 +391,19 @@ static bool load_tables(PGconn *conn, rpt_model *m)
     snprintf(m->generated_at, sizeof m->generated_at, "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
 
-    res = run(conn, "queries/report_campaigns", 4, params, "campaigns", m->company_id);
+    res = run(conn, m, "queries/report_campaigns", 4, params, "campaigns");
     if (!res || !table_from_result(&m->campaigns, res, "queries/report_campaigns"))
         return false;
-    res = run(conn, "queries/report_ads", 3, params, "ads", m->company_id);
+    res = run(conn, m, "queries/report_ads", 3, params, "ads");
     if (!res || !table_from_result(&m->ads, res, "queries/report_ads"))
         return false;
-    res = run(conn, "queries/report_daily", 3, params, "daily stats", m->company_id);
+    res = run(conn, m, "queries/report_daily", 3, params, "daily stats");
     if (!res || !table_from_result(&m->daily, res, "queries/report_daily"))
         return false;
-    res = run(conn, "queries/report_days", 3, params, "daily totals", m->company_id);
+    res = run(conn, m, "queries/report_days", 3, params, "daily totals");
     if (!res || !days_from_result(&m->days, res, p))
         return false;
-    res = run(conn, "queries/report_totals", 3, params, "totals", m->company_id);
+    res = run(conn, m, "queries/report_totals", 3, params, "totals");
     if (!res || !table_from_result(&m->totals, res, "queries/report_totals"))
         return false;
     return true;
@@ -384,12 +414,6 @@ bool rpt_model_load(PGconn *conn, int64_t company_id, const rpt_period *period, 
     memset(m, 0, sizeof *m);
     m->company_id = company_id;
     m->period = *period;
-    table_init(&m->campaigns, "campaigns.csv", "Campaigns", campaign_columns,
-               NCOLS(campaign_columns));
-    table_init(&m->ads, "ads.csv", "Ads", ad_columns, NCOLS(ad_columns));
-    table_init(&m->daily, "daily.csv", "Daily", daily_columns, NCOLS(daily_columns));
-    table_init(&m->days, NULL, NULL, day_columns, NCOLS(day_columns));
-    table_init(&m->totals, NULL, NULL, total_columns, NCOLS(total_columns));
 
     /* One snapshot for all statements, so totals, campaigns and days agree
      * even while a rollup commits.  A caller's transaction is used as is. */
@@ -397,7 +421,15 @@ bool rpt_model_load(PGconn *conn, int64_t company_id, const rpt_period *period, 
     if (own && !db_exec_text(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
                              "start the report transaction"))
         return false;
-    bool ok = load_tables(conn, m);
+    int reach = db_reach_enabled(conn);
+    m->reach = reach == 1;
+    table_init(&m->campaigns, "campaigns.csv", "Campaigns", campaign_columns,
+               NCOLS(campaign_columns), m->reach);
+    table_init(&m->ads, "ads.csv", "Ads", ad_columns, NCOLS(ad_columns), m->reach);
+    table_init(&m->daily, "daily.csv", "Daily", daily_columns, NCOLS(daily_columns), m->reach);
+    table_init(&m->days, NULL, NULL, day_columns, NCOLS(day_columns), m->reach);
+    table_init(&m->totals, NULL, NULL, total_columns, NCOLS(total_columns), m->reach);
+    bool ok = reach >= 0 && load_tables(conn, m);
     if (own) {
         if (ok)
             ok = db_exec_text(conn, "COMMIT", "end the report transaction");

@@ -76,7 +76,8 @@ static void add_formats(xlsx *x)
     format_set_bold(x->label);
     static const char *const num_formats[RPT_DATE + 1] = {
         [RPT_TEXT] = NULL,       [RPT_ID] = FMT_ID,       [RPT_COUNT] = FMT_COUNT,
-        [RPT_MONEY] = FMT_MONEY, [RPT_RATIO] = FMT_RATIO, [RPT_DATE] = FMT_DATE,
+        [RPT_MONEY] = FMT_MONEY, [RPT_RATIO] = FMT_RATIO, [RPT_DECIMAL] = "0.00",
+        [RPT_DATE] = FMT_DATE,
     };
     for (int k = 0; k <= RPT_DATE; k++) {
         x->by_kind[k] = NULL;
@@ -366,6 +367,9 @@ static void write_summary(xlsx *x, const rpt_model *m)
     for (int c = 0; t->nrows == 1 && c < t->ncols; c++)
         summary_row(x, ws, row++, t->columns[c].label, t->columns[c].kind, rpt_cell(t, 0, c),
                     rpt_value(t, 0, c), &width_b);
+    if (!m->reach) /* rather than leave a customer wondering where reach went */
+        summary_row(x, ws, row++, "Reach", RPT_TEXT,
+                    "not measured: the database has no hll extension", NAN, &width_b);
 
     /* Daily totals: a table that is also the line chart's data. */
     row++;

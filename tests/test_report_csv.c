@@ -110,10 +110,10 @@ static void table_has_header_and_crlf_rows(void **state)
 {
     (void)state;
     static const rpt_column cols[] = {
-        {"campaign_id", "Campaign ID", RPT_ID},
-        {"campaign_name", "Campaign", RPT_TEXT},
-        {"spend_usd", "Spend (USD)", RPT_MONEY},
-        {"ctr", "CTR", RPT_RATIO},
+        {"campaign_id", "Campaign ID", RPT_ID, false},
+        {"campaign_name", "Campaign", RPT_TEXT, false},
+        {"spend_usd", "Spend (USD)", RPT_MONEY, false},
+        {"ctr", "CTR", RPT_RATIO, false},
     };
     const char *cells[] = {
         "1", "=cmd|' /C calc'!A0", "-2.50", "0.500000", /* negative money stays a number */

@@ -41,6 +41,25 @@ const char *db_sql(const char *name);
  */
 bool db_exec(PGconn *conn, const char *sql_name, const char *what);
 
+/* The longest embedded SQL name, with its ":noreach" suffix, plus NUL. */
+#define DB_SQL_NAME_MAX 96
+
+/*
+ * db_sql_reach - the name of the variant of embedded SQL file `name` to run:
+ * `name` itself when the database keeps reach sketches, else the build's
+ * "<name>:noreach", which leaves out every line ending in "-- @reach".
+ * Writes into buf and returns it.
+ * Example: db_query(conn, db_sql_reach("queries/report_ads", reach, buf), ...)
+ */
+const char *db_sql_reach(const char *name, bool reach, char buf[DB_SQL_NAME_MAX]);
+
+/*
+ * db_reach_enabled - 1 when the database keeps reach sketches (the hll
+ * extension and the sketch columns of sql/reach.sql), 0 when not, -1 after
+ * printing an error.
+ */
+int db_reach_enabled(PGconn *conn);
+
 /* db_exec_text - like db_exec, for a short literal command ("BEGIN"). */
 bool db_exec_text(PGconn *conn, const char *command, const char *what);
 

@@ -69,12 +69,13 @@ bool rpt_period_range(rpt_period *p, const char *from, const char *to, const cha
 
 /* How a column is written: CSV quoting rules and XLSX cell type and format. */
 typedef enum rpt_kind {
-    RPT_TEXT,  /* tenant-controlled text: CSV formula-injection rule applies */
-    RPT_ID,    /* an id: integer, no thousands separators */
-    RPT_COUNT, /* a count: integer, "#,##0" */
-    RPT_MONEY, /* USD rounded to cents by SQL, "$#,##0.00" */
-    RPT_RATIO, /* a fraction with 6 decimals, shown as "0.00%" */
-    RPT_DATE   /* a UTC day "YYYY-MM-DD", a date cell in XLSX */
+    RPT_TEXT,    /* tenant-controlled text: CSV formula-injection rule applies */
+    RPT_ID,      /* an id: integer, no thousands separators */
+    RPT_COUNT,   /* a count: integer, "#,##0" */
+    RPT_MONEY,   /* USD rounded to cents by SQL, "$#,##0.00" */
+    RPT_RATIO,   /* a fraction with 6 decimals, shown as "0.00%" */
+    RPT_DECIMAL, /* a plain number with 2 decimals (frequency), "0.00" */
+    RPT_DATE     /* a UTC day "YYYY-MM-DD", a date cell in XLSX */
 } rpt_kind;
 
 /* One column: its CSV header (also the XLSX header and the SQL alias). */
@@ -82,6 +83,7 @@ typedef struct rpt_column {
     const char *name;  /* "spend_usd" */
     const char *label; /* for the Summary sheet: "Spend (USD)" */
     rpt_kind kind;
+    bool reach; /* a reach column: left out where the database has no hll */
 } rpt_column;
 
 /*
@@ -93,7 +95,8 @@ typedef struct rpt_column {
 typedef struct rpt_table {
     const char *file;          /* CSV file name ("ads.csv"), or NULL if not a CSV */
     const char *sheet;         /* XLSX sheet name ("Ads"), or NULL */
-    const rpt_column *columns; /* ncols entries, static */
+    const rpt_column *columns; /* ncols entries (the static list, or own_columns) */
+    rpt_column *own_columns;   /* the list without its reach columns, or NULL */
     int ncols;
     int nrows;
     const char **cells; /* nrows * ncols, row-major */
@@ -112,6 +115,7 @@ typedef struct rpt_model {
     char *company_name; /* companies.name, owned */
     rpt_period period;
     char generated_at[32]; /* "2026-11-26 03:00:12 UTC", the database's clock */
+    bool reach;            /* reach columns present (the database keeps sketches) */
     rpt_table campaigns;   /* every campaign, by campaign_id: campaigns.csv, sheet Campaigns */
     rpt_table ads;         /* every ad, by ad_id: ads.csv, sheet Ads */
     rpt_table daily;       /* day x campaign with activity: daily.csv, sheet Daily */

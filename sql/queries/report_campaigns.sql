@@ -10,6 +10,12 @@
 -- spend * days / (budget * elapsed) so the elapsed share is never rounded;
 -- the period of a month report is the whole month, so days = $3 - $2 + 1,
 -- and elapsed = days up to $4, between 0 and the whole month.
+--
+-- Reach (lines ending in "-- @reach", left out without the hll extension):
+-- reach / unique_clickers estimate the distinct users (user_ip) of the
+-- period's impressions / clicks from the union of the daily sketches (never
+-- a sum of daily reach); exact up to 640 users.  frequency = impressions /
+-- reach, 2 decimals, empty when reach is 0.
 SELECT c.id AS campaign_id,
        c.name AS campaign_name,
        c.state,
@@ -17,6 +23,9 @@ SELECT c.id AS campaign_id,
        round(c.monthly_budget::numeric, 2) AS monthly_budget_usd,
        coalesce(s.impressions, 0) AS impressions,
        coalesce(s.clicks, 0) AS clicks,
+       coalesce(round(hll_cardinality(s.reach_sketch))::bigint, 0) AS reach, -- @reach
+       coalesce(round(hll_cardinality(s.clickers_sketch))::bigint, 0) AS unique_clickers, -- @reach
+       round(s.impressions / nullif(round(hll_cardinality(s.reach_sketch)), 0)::numeric, 2) AS frequency, -- @reach
        round(s.clicks::numeric / nullif(s.impressions, 0), 6) AS ctr,
        round(coalesce(s.spend, 0), 2) AS spend_usd,
        round(s.spend / nullif(s.clicks, 0), 2) AS cpc_usd,
@@ -31,6 +40,8 @@ LEFT JOIN (SELECT company_id, campaign_id,
                   sum(impressions)::bigint AS impressions,
                   sum(clicks)::bigint AS clicks,
                   sum(spend_usd) AS spend,
+                  hll_union_agg(reach_sketch) AS reach_sketch, -- @reach
+                  hll_union_agg(clickers_sketch) AS clickers_sketch, -- @reach
                   sum(blacklisted_spend_usd) AS blacklisted_spend
            FROM ad_daily_stats
            WHERE company_id = $1 AND day BETWEEN $2::date AND $3::date
