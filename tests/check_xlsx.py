@@ -47,7 +47,9 @@ def expected_format(column):
         return "$#,##0.00"
     if column in ("ctr", "budget_pacing"):
         return "0.00%"
-    if column in ("impressions", "clicks"):
+    if column == "frequency":
+        return "0.00"
+    if column in ("impressions", "clicks", "reach", "unique_clickers"):
         return "#,##0"
     return None  # text
 

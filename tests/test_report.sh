@@ -36,6 +36,14 @@ seed() {
          (1, 104, '2024-03-05', 13, 10, 0, 1.005, 0),
          (1, 100, '2024-04-01', 10, 888888, 8888, 888, 0),
          (2, 100, '2024-03-01', 10, 5, 5, 99.999, 1)"
+    # Reach sketches: each row's users are 1..min(count, 40), so every
+    # union of rows (an ad's month, a campaign's day) reaches the largest
+    # of its rows, never their sum.
+    q "UPDATE ad_daily_stats SET
+         reach_sketch = (SELECT hll_add_agg(hll_hash_integer(g), 13, 5, -1, 1)
+                         FROM generate_series(1, least(impressions, 40)::int) g),
+         clickers_sketch = (SELECT hll_add_agg(hll_hash_integer(g), 13, 5, -1, 1)
+                            FROM generate_series(1, least(clicks, 40)::int) g)"
 }
 
 # expect_file FILE RECORD... - FILE holds exactly these CSV records, each
@@ -51,9 +59,9 @@ expect_file() {
     rm -f "$file.expected"
 }
 
-CAMPAIGNS_HEADER=campaign_id,campaign_name,state,cost_model,monthly_budget_usd,impressions,clicks,ctr,spend_usd,cpc_usd,cpm_usd,budget_pacing,blacklisted_spend_usd
-ADS_HEADER=ad_id,ad_name,campaign_id,campaign_name,impressions,clicks,ctr,spend_usd,cpc_usd,cpm_usd
-DAILY_HEADER=day,campaign_id,campaign_name,impressions,clicks,ctr,spend_usd
+CAMPAIGNS_HEADER=campaign_id,campaign_name,state,cost_model,monthly_budget_usd,impressions,clicks,reach,unique_clickers,frequency,ctr,spend_usd,cpc_usd,cpm_usd,budget_pacing,blacklisted_spend_usd
+ADS_HEADER=ad_id,ad_name,campaign_id,campaign_name,impressions,clicks,reach,unique_clickers,frequency,ctr,spend_usd,cpc_usd,cpm_usd
+DAILY_HEADER=day,campaign_id,campaign_name,impressions,clicks,reach,unique_clickers,frequency,ctr,spend_usd
 C10='"'"'"'=HYPERLINK(""http://evil.example"",""click"")"'
 C11='"Brand, ""Q1""'$'\n''Süd"'
 
@@ -67,23 +75,27 @@ test_month_report_csv_is_exact() {
     # 11: 2.675 -> 2.68 (a double would give 2.67); no budget: no pacing.
     # 12: idle: zeros, empty ratios, pacing 0 of a 50 budget.
     # 13: 1.005 -> 1.01; no clicks: no cpc; budget 0: no pacing.
+    # Reach is the union of the rows' users (10: ads 100 and 101 reach 40
+    # and 1 of the same users: 40), frequency impressions / reach (3001/40 =
+    # 75.025 -> 75.03); idle: 0, 0, empty.
     expect_file "$d/campaigns.csv" "$CAMPAIGNS_HEADER" \
-        "10,$C10,running,cpc,100.00,3001,15,0.004998,0.51,0.03,0.17,0.005050,0.13" \
-        "11,$C11,paused,cpm,,3,1,0.333333,2.68,2.68,891.67,,0.00" \
-        "12,'-idle"$'\x01'",archived,cpc,50.00,0,0,,0.00,,,0.000000,0.00" \
-        "13,'+zero budget,running,cpc,0.00,10,0,0.000000,1.01,,100.50,,0.00"
+        "10,$C10,running,cpc,100.00,3001,15,40,10,75.03,0.004998,0.51,0.03,0.17,0.005050,0.13" \
+        "11,$C11,paused,cpm,,3,1,3,1,1.00,0.333333,2.68,2.68,891.67,,0.00" \
+        "12,'-idle"$'\x01'",archived,cpc,50.00,0,0,0,0,,,0.00,,,0.000000,0.00" \
+        "13,'+zero budget,running,cpc,0.00,10,0,10,0,1.00,0.000000,1.01,,100.50,,0.00"
     # 100: 0.0025 + 0.0025 = 0.005 -> 0.01, though each day shows 0.00.
     expect_file "$d/ads.csv" "$ADS_HEADER" \
-        "100,'@ad one,10,$C10,3000,15,0.005000,0.01,0.00,0.00" \
-        "101,plain ad,10,$C10,1,0,0.000000,0.50,,500.00" \
-        "102,'"$'\t'"Tabbed,11,$C11,3,1,0.333333,2.68,2.68,891.67" \
-        "103,idle ad,12,'-idle"$'\x01'",0,0,,0.00,," \
-        "104,zero,13,'+zero budget,10,0,0.000000,1.01,,100.50"
+        "100,'@ad one,10,$C10,3000,15,40,10,75.00,0.005000,0.01,0.00,0.00" \
+        "101,plain ad,10,$C10,1,0,1,0,1.00,0.000000,0.50,,500.00" \
+        "102,'"$'\t'"Tabbed,11,$C11,3,1,3,1,1.00,0.333333,2.68,2.68,891.67" \
+        "103,idle ad,12,'-idle"$'\x01'",0,0,0,0,,,0.00,," \
+        "104,zero,13,'+zero budget,10,0,10,0,1.00,0.000000,1.01,,100.50"
+    # 2024-03-02: 2001 impressions over 40 users: 50.025 -> 50.03.
     expect_file "$d/daily.csv" "$DAILY_HEADER" \
-        "2024-03-01,10,$C10,1000,10,0.010000,0.00" \
-        "2024-03-02,10,$C10,2001,5,0.002499,0.50" \
-        "2024-03-03,11,$C11,3,1,0.333333,2.68" \
-        "2024-03-05,13,'+zero budget,10,0,0.000000,1.01"
+        "2024-03-01,10,$C10,1000,10,40,10,25.00,0.010000,0.00" \
+        "2024-03-02,10,$C10,2001,5,40,5,50.03,0.002499,0.50" \
+        "2024-03-03,11,$C11,3,1,3,1,1.00,0.333333,2.68" \
+        "2024-03-05,13,'+zero budget,10,0,10,0,1.00,0.000000,1.01"
     [ -s "$d/performance.xlsx" ] || fail "no performance.xlsx"
 }
 
@@ -95,7 +107,7 @@ import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"click\")", rows[1]
 assert rows[2][1] == 'Brand, "Q1"\nSüd', rows[2]
-assert all(len(r) == 13 for r in rows), rows
+assert all(len(r) == 16 for r in rows), rows
 PY
     [ ! -e "$W/out/1/2024-03/performance.xlsx" ] || fail "--format csv wrote an xlsx"
 }
@@ -105,7 +117,7 @@ test_tenants_are_isolated() {
     "$ADR" report -q --all --month 2024-03 --out "$W/out"
     # Tenant 2 shares campaign id 10 and ad id 100 with tenant 1.
     expect_file "$W/out/2/2024-03/campaigns.csv" "$CAMPAIGNS_HEADER" \
-        "10,SECRET2 campaign,running,cpc,5.00,5,5,1.000000,100.00,20.00,19999.80,19.999800,1.00"
+        "10,SECRET2 campaign,running,cpc,5.00,5,5,5,5,1.00,1.000000,100.00,20.00,19999.80,19.999800,1.00"
     $PY - "$W/out/1" <<'PY'
 import os, sys, zipfile
 for folder, _, files in os.walk(sys.argv[1]):
@@ -134,7 +146,8 @@ test_xlsx_matches_the_csv() {
     $PY tests/check_xlsx.py "$W/out/1/2024-03/performance.xlsx" "$W/out/1/2024-03" \
         'Tenant=Acme, "Widgets"'$'\n''Ltd Ünïcødé' \
         "Company ID=1" "Period=2024-03 (2024-03-01 to 2024-03-31)" \
-        "Campaigns=4" "Ads=5" "Impressions=3014" "Clicks=16" "CTR=0.005309" \
+        "Campaigns=4" "Ads=5" "Impressions=3014" "Clicks=16" "Reach=40" "Unique clickers=10" \
+        "Frequency=75.35" "CTR=0.005309" \
         "Spend (USD)=4.19" "CPC (USD)=0.26" "CPM (USD)=1.39" "Blacklisted spend (USD)=0.13"
     # No campaigns: no bar chart, still a valid workbook.
     $PY tests/check_xlsx.py "$W/out/3/2024-03/performance.xlsx" "$W/out/3/2024-03" \
@@ -201,8 +214,8 @@ test_future_month_and_range_have_no_pacing() {
     assert_eq "1000999,0,0,0" "$(csv_column "$d/campaigns.csv" impressions | paste -sd,)"
     assert_eq ",,," "$(csv_column "$d/campaigns.csv" budget_pacing | paste -sd,)" "range pacing"
     expect_file "$d/daily.csv" "$DAILY_HEADER" \
-        "2024-02-29,10,$C10,999999,9999,0.009999,999.00" \
-        "2024-03-01,10,$C10,1000,10,0.010000,0.00"
+        "2024-02-29,10,$C10,999999,9999,40,40,24999.98,0.009999,999.00" \
+        "2024-03-01,10,$C10,1000,10,40,10,25.00,0.010000,0.00"
 }
 
 test_changed_reports_only_marked_months_and_clears_them() {
