@@ -39,6 +39,9 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'adreport
 SELECT create_distributed_table('adreport_dirty_months', 'company_id', colocate_with => 'companies')
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'adreport_dirty_months'::regclass);
 
+SELECT create_distributed_table('adreport_tenant_settings', 'company_id', colocate_with => 'companies')
+WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'adreport_tenant_settings'::regclass);
+
 SELECT create_distributed_table('ad_daily_stats', 'company_id', colocate_with => 'companies')
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'ad_daily_stats'::regclass);
 
@@ -49,4 +52,5 @@ FROM pg_dist_partition p
 WHERE p.logicalrelid IN ('companies'::regclass, 'campaigns'::regclass, 'ads'::regclass,
                          'clicks'::regclass, 'impressions'::regclass,
                          'adreport_loaded_files'::regclass, 'adreport_dirty_days'::regclass,
-                         'adreport_dirty_months'::regclass, 'ad_daily_stats'::regclass);
+                         'adreport_dirty_months'::regclass, 'ad_daily_stats'::regclass,
+                         'adreport_tenant_settings'::regclass);

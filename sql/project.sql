@@ -73,3 +73,18 @@ CREATE INDEX IF NOT EXISTS ad_daily_stats_company_day_idx ON ad_daily_stats (com
 
 -- Views over these tables are in views.sql: on Citus they must be created
 -- after the tables they read are distributed (see cmd_init.c).
+
+-- Per-tenant settings, one row per company (none: the defaults).  The SaaS
+-- application may write time_zone directly (an IANA name PostgreSQL knows,
+-- as in pg_timezone_names); `adreport tenant` shows and sets it.  The
+-- tenant's days (stats, marks, --from/--to, report months) are local days of
+-- this zone.  stats_time_zone is adreport's own: the zone the tenant's stats
+-- were last computed in (NULL: UTC).  When the two differ, the next rollup
+-- recomputes the tenant under the new zone and marks its months for
+-- reports, whoever changed the zone.
+CREATE TABLE IF NOT EXISTS adreport_tenant_settings (
+  company_id bigint NOT NULL PRIMARY KEY REFERENCES companies (id),
+  time_zone text NOT NULL DEFAULT 'UTC',
+  stats_time_zone text,
+  updated_at timestamp with time zone NOT NULL DEFAULT now()
+);
