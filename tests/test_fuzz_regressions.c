@@ -116,8 +116,7 @@ static void edge_inputs_replay_cleanly(void **state)
     static const char *const inputs[] = {
         "",
         "\xEF\xBB\xBF",
-        "\xEF\xBB\xBF"
-        "a,b\r\n",
+        "\xEF\xBB\xBF" "a,b\r\n",
         "\"",
         "\"\"\"",
         "a,\"b\nc\"\n\"d\r\n",
@@ -128,11 +127,8 @@ static void edge_inputs_replay_cleanly(void **state)
         "\"[[[[]]]]\",\"{\"\"a\"\":1e131071}\",\"\\ud800\",\"\\ud83d\\ude00\",1e-16383\n",
         "::ffff:1.2.3.4,1.2.3.4.,010.0.0.1,2001:db8::1%eth0,1.2.3.4/32\n",
         /* amplify mode: a row over the limit, then a million fields */
-        "\xA5x\x00"
-        "ad_id\n1,\"a\xA5\n2,b\n",
-        "\xA5,\x80"
-        "a\xA5\n"
-        "b\n",
+        "\xA5x\x00" "ad_id\n1,\"a\xA5\n2,b\n",
+        "\xA5,\x80" "a\xA5\n" "b\n",
     };
     for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
         fz_current = inputs[i];
