@@ -435,10 +435,27 @@ static int64_t resolve_tenant(ld_file *f, const char *path)
     return t;
 }
 
-/* How many times a file is read: hashed, (--replace: checked,) loaded. */
-static int passes_of(const ld_options *opts, ld_kind kind)
+/*
+ * The passes over a file, weighed by their cost per byte for the progress
+ * display (progress.h): hashing reads at disk speed, checking parses and
+ * validates every row, loading also waits for the server.  Rough ratios
+ * from loading make bench's files on a 2-core machine.
+ */
+#define LD_WEIGHT_HASH 1
+#define LD_WEIGHT_CHECK 4
+#define LD_WEIGHT_LOAD 12
+/* After the last row is sent: the server's COPY, keys, indexes, commit. */
+#define LD_WEIGHT_FINISH 3
+
+static bool checks_first(const ld_options *opts, ld_kind kind)
 {
-    return 2 + (opts->replace && !opts->backfill && !is_entity(kind));
+    return opts->replace && !is_entity(kind); /* the dry pass in load_file */
+}
+
+static unsigned weight_of(const ld_options *opts, ld_kind kind)
+{
+    return LD_WEIGHT_HASH + LD_WEIGHT_LOAD + LD_WEIGHT_FINISH +
+           (checks_first(opts, kind) ? LD_WEIGHT_CHECK : 0);
 }
 
 static void hash_progress(void *ctx, uint64_t offset)
@@ -469,12 +486,12 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     char sha[LF_SHA256_HEX], err[256];
     const char *why = NULL; /* for the summary: why a file failed */
     f.prog = prog_file_begin(f.name, stat(path, &st) == 0 ? (uint64_t)st.st_size : 0,
-                             passes_of(opts, kind));
+                             weight_of(opts, kind));
 
     f.tenant = resolve_tenant(&f, path);
     if (f.refused)
         goto refused;
-    prog_file_pass(f.prog, "hashing", false);
+    prog_file_pass(f.prog, "hashing", false, LD_WEIGHT_HASH);
     if (stat(path, &st) != 0 || !lf_hash_file(path, sha, err, sizeof err, hash_progress, &f)) {
         ld_refuse(&f, "a .gz file may be truncated: send it again", "could not read the file: %s",
                   errno && !err[0] ? strerror(errno) : err);
@@ -507,7 +524,7 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
 
     if (opts->replace && !is_entity(kind)) {
         /* The days to replace are the file's own: read it once to know them. */
-        prog_file_pass(f.prog, "checking", false);
+        prog_file_pass(f.prog, "checking", false, LD_WEIGHT_CHECK);
         if (!ld_events_load(&f, true))
             goto stream_failed;
         f.rows_good = f.rows_rejected = 0;
@@ -519,8 +536,9 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     if (opts->replace && !is_entity(kind) && !replace_days(&f))
         goto db_failed_in_tx;
     idmap_clear(&f.days);
-    prog_file_pass(f.prog, "loading", true);
+    prog_file_pass(f.prog, "loading", true, LD_WEIGHT_LOAD);
     bool ok = is_entity(kind) ? ld_entities_load(&f) : ld_events_load(&f, false);
+    prog_file_pass(f.prog, "finishing", false, LD_WEIGHT_FINISH);
     if (!ok) {
         result = rollback(&f, f.db_error && db_lost(conn) ? LD_ERROR : LD_FAILED);
         goto stream_failed_after_rollback;
@@ -863,7 +881,7 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
         struct stat st;
         uint64_t size = stat(list.paths[i], &st) == 0 ? (uint64_t)st.st_size : 0;
         bytes += size;
-        work += size * (uint64_t)passes_of(opts, list.kinds[i]);
+        work += size * weight_of(opts, list.kinds[i]);
     }
     prog_begin("load", "files", list.count, bytes, work);
     double t0 = adr_now();

@@ -28,6 +28,9 @@
 /* From this width on the status line has a bar. */
 #define PROG_BAR_FROM_WIDTH 110
 #define PROG_BAR_COLS 20
+/* Below this width, file names in flight take at most PROG_NARROW_NAME_COLS. */
+#define PROG_WIDE_WIDTH 120
+#define PROG_NARROW_NAME_COLS 16
 
 typedef enum prog_mode { PROG_OFF, PROG_TTY, PROG_LOG } prog_mode;
 
@@ -36,7 +39,9 @@ typedef struct prog_slot {
     bool used;
     char name[PROG_NAME_COLS + 1]; /* sanitized */
     uint64_t size;
-    int passes, pass; /* pass: 1-based once the first pass began */
+    unsigned weight_total; /* work of all passes, per byte */
+    unsigned weight;       /* work of the current pass, per byte */
+    uint64_t work_before;  /* work of the passes done */
     const char *phase;
     bool counts_rows;
     uint64_t offset, rows;
@@ -138,12 +143,11 @@ static const char *eta_str(char *buf, size_t size, double s)
     return buf;
 }
 
-/* Work done of a slot: full passes plus the current pass's offset. */
+/* Work done of a slot: passes done plus the current pass's offset. */
 static uint64_t slot_work(const prog_slot *s)
 {
-    uint64_t all = s->size * (uint64_t)s->passes;
-    uint64_t w = s->pass > 1 ? s->size * (uint64_t)(s->pass - 1) : 0;
-    w += s->offset < s->size ? s->offset : s->size;
+    uint64_t all = s->size * s->weight_total;
+    uint64_t w = s->work_before + (s->offset < s->size ? s->offset : s->size) * s->weight;
     return w < all ? w : all;
 }
 
@@ -173,7 +177,7 @@ static void compose(char *buf, size_t size, bool tty, int width, double now)
     double eta = share > 0 && elapsed > 1 ? elapsed * (1 - share) / share : -1;
     char rows_s[32], rate_s[32], eta_s[32];
     double rate = elapsed > 0 ? (double)rows / elapsed : 0;
-    /* Bytes of the files, by the share of all passes done: a file is read
+    /* Bytes of the files, by the share of the work done: a file is read
      * two or three times (hash, check, load), and each pass counts. */
     double mb_total = P.bytes_total / 1e6, mb_done = share * mb_total;
 
@@ -187,7 +191,7 @@ static void compose(char *buf, size_t size, bool tty, int width, double now)
         }
         add(&l, " %3.0f%%", 100 * share);
         if (P.bytes_total)
-            add(&l, " %.1f/%.1f MB", mb_done, mb_total);
+            add(&l, mb_total >= 100 ? " %.0f/%.0f MB" : " %.1f/%.1f MB", mb_done, mb_total);
         if (rows)
             add(&l, " %s rows %s/s", count_str(rows_s, sizeof rows_s, rows),
                 count_str(rate_s, sizeof rate_s, (uint64_t)rate));
@@ -197,13 +201,24 @@ static void compose(char *buf, size_t size, bool tty, int width, double now)
             add(&l, " |");
         if (P.item[0])
             add(&l, " %s", P.item);
+        /* Narrow terminals: shorter names, so that every file in flight shows. */
+        size_t name_cols = width >= PROG_WIDE_WIDTH ? PROG_NAME_COLS : PROG_NARROW_NAME_COLS;
         for (int i = 0; i < PROG_MAX_SLOTS; i++) {
             const prog_slot *s = &P.slots[i];
-            if (s->used)
-                add(&l, " %s %s %.0f%%", s->name, s->phase,
-                    s->size ? 100.0 * (double)(s->offset < s->size ? s->offset : s->size) /
-                                  (double)s->size
-                            : 0.0);
+            if (!s->used)
+                continue;
+            char name[PROG_NAME_COLS + 1];
+            size_t n = strlen(s->name);
+            if (n > name_cols)
+                snprintf(name, sizeof name, "~%s", s->name + n - (name_cols - 1));
+            else
+                snprintf(name, sizeof name, "%s", s->name);
+            /* "loading" is what files do; only the other passes are named. */
+            bool loading = strcmp(s->phase, "loading") == 0;
+            add(&l, " %s%s%s %.0f%%", name, loading ? "" : " ", loading ? "" : s->phase,
+                s->size
+                    ? 100.0 * (double)(s->offset < s->size ? s->offset : s->size) / (double)s->size
+                    : 0.0);
         }
         return;
     }
@@ -344,7 +359,7 @@ void prog_end(void)
     pthread_mutex_unlock(&P.lock);
 }
 
-int prog_file_begin(const char *name, uint64_t size, int passes)
+int prog_file_begin(const char *name, uint64_t size, unsigned weight)
 {
     int slot = -1;
     pthread_mutex_lock(&P.lock);
@@ -356,7 +371,7 @@ int prog_file_begin(const char *name, uint64_t size, int passes)
         s->used = true;
         prog_sanitize(s->name, sizeof s->name, name, PROG_NAME_COLS);
         s->size = size;
-        s->passes = passes > 0 ? passes : 1;
+        s->weight_total = weight;
         s->phase = "waiting";
         slot = i;
         break;
@@ -365,14 +380,14 @@ int prog_file_begin(const char *name, uint64_t size, int passes)
     return slot;
 }
 
-void prog_file_pass(int slot, const char *phase, bool counts_rows)
+void prog_file_pass(int slot, const char *phase, bool counts_rows, unsigned weight)
 {
     if (slot < 0 || slot >= PROG_MAX_SLOTS)
         return;
     pthread_mutex_lock(&P.lock);
     prog_slot *s = &P.slots[slot];
-    if (s->pass < s->passes)
-        s->pass++;
+    s->work_before += s->size * s->weight; /* the previous pass is done */
+    s->weight = weight;
     s->phase = phase;
     s->counts_rows = counts_rows;
     s->offset = s->rows = 0;
@@ -394,7 +409,7 @@ void prog_file_end(int slot, uint64_t rows)
     pthread_mutex_lock(&P.lock);
     if (slot >= 0 && slot < PROG_MAX_SLOTS && P.slots[slot].used) {
         prog_slot *s = &P.slots[slot];
-        P.work_done += s->size * (uint64_t)s->passes;
+        P.work_done += s->size * s->weight_total;
         s->used = false;
     }
     if (P.active) {

@@ -21,10 +21,10 @@
  *
  * Typical use (a loader thread):
  *
- *     int slot = prog_file_begin("clicks.csv", size, 2);
- *     prog_file_pass(slot, "hashing", false);
+ *     int slot = prog_file_begin("clicks.csv", size, 1 + 10);
+ *     prog_file_pass(slot, "hashing", false, 1);
  *     ... prog_file_update(slot, offset_in_file, 0); ...
- *     prog_file_pass(slot, "loading", true);
+ *     prog_file_pass(slot, "loading", true, 10);
  *     ... prog_file_update(slot, offset_in_file, rows_so_far); ...
  *     prog_file_end(slot, rows);
  *     prog_printf("clicks company 1 clicks.csv: loaded ...\n");
@@ -51,7 +51,8 @@
  * prog_begin - start a stage: `stage` ("load"), what it counts (`unit`,
  * "files", "tenants", "reports") and how many (`total`), the bytes of the
  * files (`bytes`, counted once; 0: no files) and the amount of work in all
- * (`work`: the bytes to read over all passes; 0: count items only).  Starts
+ * (`work`: each file's bytes times its passes' weights, see
+ * prog_file_begin; 0: count items only).  Starts
  * the ticker thread unless the display is off.  The strings must outlive
  * the stage.
  *
@@ -64,14 +65,17 @@ void prog_end(void);
 
 /*
  * prog_file_begin - a file is in flight: its base name (any bytes; shown
- * sanitized), its size on disk and how many passes read it.  Returns a slot
- * for the calls below, or -1 when none is free (the calls then do nothing).
+ * sanitized), its size on disk and the weight of all its passes: a pass
+ * of weight w over the file is size * w units of work, so a fast hashing
+ * pass can count for less than the loading pass.  Returns a slot for the
+ * calls below, or -1 when none is free (the calls then do nothing).
  */
-int prog_file_begin(const char *name, uint64_t size, int passes);
+int prog_file_begin(const char *name, uint64_t size, unsigned weight);
 
 /* prog_file_pass - the next pass over the file begins ("hashing",
- * "checking", "loading"); with counts_rows its rows count as progress. */
-void prog_file_pass(int slot, const char *phase, bool counts_rows);
+ * "checking", "loading"), of `weight`; with counts_rows its rows count as
+ * progress. */
+void prog_file_pass(int slot, const char *phase, bool counts_rows, unsigned weight);
 
 /* prog_file_update - bytes of the file consumed in this pass, and rows. */
 void prog_file_update(int slot, uint64_t offset, uint64_t rows);
