@@ -533,6 +533,8 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     }
     if (!opts->backfill && !db_exec_text(conn, "BEGIN", "start the file's transaction"))
         goto db_failed;
+    if (opts->replace && !is_entity(kind))
+        prog_file_pass(f.prog, "locking", false, 0); /* waits for other loads of the tenant */
     if (opts->replace && !is_entity(kind) && !replace_days(&f))
         goto db_failed_in_tx;
     idmap_clear(&f.days);

@@ -40,8 +40,11 @@
 #define PROG_TTY_HZ 10
 /* A stage shorter than this never draws a status line (no flicker). */
 #define PROG_TTY_AFTER_SECONDS 0.3
-/* Seconds between progress lines in logs (stderr not a terminal). */
+/* Seconds between progress lines in logs (stderr not a terminal); a build
+ * may shorten it (-DPROG_LOG_SECONDS=1.0) to watch the lines. */
+#ifndef PROG_LOG_SECONDS
 #define PROG_LOG_SECONDS 30.0
+#endif
 /* Width when the terminal's cannot be read (TIOCGWINSZ). */
 #define PROG_DEFAULT_WIDTH 80
 /* Files in flight at once, at most (loader threads plus one). */
