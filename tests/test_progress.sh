@@ -52,6 +52,20 @@ test_load_shows_one_status_line_with_two_jobs_on_80_columns() {
         --line "$RESULT" --line "$TOTAL" --count "$RESULT" 2 --count "$TOTAL" 1
 }
 
+test_errors_during_a_load_are_not_mixed_with_the_status_line() {
+    seed
+    logs 60000
+    mkdir -p "$W/in/999"
+    cp "$W/in/1/clicks-a.csv" "$W/in/999/clicks-x.csv" # company 999 does not exist
+    on_tty 80 "$ADR" load --rejects "$W/rej" "$W/in"
+    assert_eq 4 "$RC" "exit code"
+    $PY "$ROOT/tests/check_screen.py" "$W/screen" 80 --draw '^load [0-2]/3 files' \
+        --line "$RESULT" --line '^total: 2 files loaded, 0 skipped, 1 failed; ' \
+        --line '^adreport: error: could not load ".*/in/999/clicks-x\.csv"$' \
+        --line '^DETAIL:  company 999 does not exist$' --line '^HINT:  load the companies file first' \
+        --count "$RESULT" 2 --count '^DETAIL:' 1
+}
+
 test_status_line_has_a_bar_on_wide_terminals_and_no_colour_under_no_color() {
     seed
     logs 60000
