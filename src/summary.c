@@ -446,9 +446,13 @@ void sum_write(FILE *out, int exit_code)
     pthread_mutex_lock(&S.lock);
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    qsort(S.files, S.nfiles, sizeof *S.files, by_path);
-    qsort(S.rollups, S.nrollups, sizeof *S.rollups, by_company_rollup);
-    qsort(S.reports, S.nreports, sizeof *S.reports, by_company_report);
+    /* qsort must not see the NULL of an empty list. */
+    if (S.nfiles)
+        qsort(S.files, S.nfiles, sizeof *S.files, by_path);
+    if (S.nrollups)
+        qsort(S.rollups, S.nrollups, sizeof *S.rollups, by_company_rollup);
+    if (S.nreports)
+        qsort(S.reports, S.nreports, sizeof *S.reports, by_company_report);
 
     fprintf(out, "{\n  \"schema_version\": %d,\n  \"command\": ", SUM_SCHEMA_VERSION);
     json_str(out, S.command);
