@@ -151,6 +151,15 @@ open(os.path.join(sys.argv[1].encode(), n), "wb").write(open(sys.argv[2], "rb").
     assert_eq "'clicks-\"q\"\\\\\\n\\t\\x01\\ufffdé\\u2028.csv'" "$(js "$W/s.json" 'ascii(d["files"]["list"][0]["name"]).replace("\\xe9", "é")')"
 }
 
+test_summary_is_written_when_the_database_is_unreachable() {
+    local rc=0
+    "$ADR" run -q --incoming "$ROOT/samples/incoming" --db "host=$W/nowhere" \
+        --summary-json "$W/s.json" 2>/dev/null || rc=$?
+    assert_eq 1 "$rc" "exit code"
+    check_common "$W/s.json" run 1
+    assert_eq "0 False" "$(js "$W/s.json" 'len(d["files"]["list"]), d["stages"]["load"]["ran"]' | tr -d '(),')"
+}
+
 test_summary_that_cannot_be_written_fails_a_clean_command() {
     "$ADR" load -q --rejects "$W/rejects" "$ROOT"/samples/incoming/*.csv
     local out rc=0
