@@ -3,6 +3,7 @@
  */
 #include "adreport/cli.h"
 #include "adreport/common.h"
+#include "adreport/summary.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,9 @@ bool cli_common_option(int opt, const char *arg, struct cli_common *common, cons
         return true;
     case 'v':
         adr_verbosity = ADR_VERBOSE;
+        return true;
+    case CLI_OPT_SUMMARY_JSON:
+        sum_set_path(arg);
         return true;
     case 'h':
         fputs(usage, stdout);

@@ -14,6 +14,7 @@
 #include "adreport/job.h"
 #include "adreport/loader.h"
 #include "adreport/report.h"
+#include "adreport/summary.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +116,7 @@ int cmd_backfill(int argc, char **argv)
                   "fix the file and run the same backfill again");
         summary.load.files_loaded = 0;
         summary.load.rows_loaded = 0;
+        sum_rolled_back("the backfill rolled back: nothing was changed");
     } else {
         ld_print_totals(&summary.load);
         adr_info("rollup and reports");

@@ -12,6 +12,7 @@
 #include "adreport/job.h"
 #include "adreport/loader.h"
 #include "adreport/report.h"
+#include "adreport/summary.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,9 +42,10 @@ static void archive_done(void *ctx, const char *path, ld_result result)
     archive_ctx *a = ctx;
     if (result != LD_LOADED && result != LD_SKIPPED)
         return;
-    if (job_archive(a->incoming, a->archive, path))
+    if (job_archive(a->incoming, a->archive, path)) {
         a->summary->archived++;
-    else
+        sum_files_archived(1);
+    } else
         a->failed = true;
 }
 

@@ -34,6 +34,7 @@ typedef struct ld_file {
     char refuse_detail[512];
     char refuse_hint[256];
     bool db_error; /* the server failed: already reported */
+    int prog;      /* progress display slot (progress.h), or -1 */
 } ld_file;
 
 /*

@@ -13,6 +13,8 @@
 #include "adreport/days.h"
 #include "adreport/db.h"
 #include "adreport/events.h"
+#include "adreport/progress.h"
+#include "adreport/summary.h"
 #include "load_internal.h"
 
 #include <dirent.h>
@@ -108,38 +110,6 @@ void ld_reject(ld_file *f, const csvr_row *row, const char *reason, const char *
     adr_debug("  line %llu: %s: %s", (unsigned long long)row->line, reason, detail);
 }
 
-/* How often a long load reports progress: on a terminal, and in logs. */
-#define LD_PROGRESS_TTY_SECONDS 0.5
-#define LD_PROGRESS_LOG_SECONDS 30.0
-/* Loads shorter than this never show progress. */
-#define LD_PROGRESS_AFTER_SECONDS 2.0
-
-/* A progress bar on a terminal; a timestamped line now and then in logs. */
-static void progress(ld_file *f, lf_reader *r, uint64_t file_size, double start, double *last,
-                     bool tty)
-{
-    double now = adr_now();
-    if (now - start < LD_PROGRESS_AFTER_SECONDS ||
-        now - *last < (tty ? LD_PROGRESS_TTY_SECONDS : LD_PROGRESS_LOG_SECONDS))
-        return;
-    *last = now;
-    uint64_t done = lf_input_offset(r), rows = f->rows_good + f->rows_rejected;
-    double share = file_size ? (double)done / (double)file_size : 0;
-    double rate = (double)rows / (now - start);
-    double eta = share > 0 ? (now - start) * (1 - share) / share : 0;
-    if (tty && adr_verbosity >= ADR_NORMAL) {
-        int width = 24, filled = (int)(share * width);
-        fprintf(stderr,
-                "\r%-32.32s [%.*s%*s] %3.0f%% %.1f/%.1f MB %llu rows %.0f rows/s ETA %.0fs ",
-                f->name, filled, "########################", width - filled, "", 100 * share,
-                (double)done / 1e6, (double)file_size / 1e6, (unsigned long long)rows, rate, eta);
-        fflush(stderr);
-    } else {
-        adr_info("%s: %.0f%% of %.1f MB, %llu rows, %.0f rows/s, about %.0f s left", f->name,
-                 100 * share, (double)file_size / 1e6, (unsigned long long)rows, rate, eta);
-    }
-}
-
 bool ld_row_is_whole(ld_file *f, const csvr_row *row, int nfields)
 {
     char detail[128];
@@ -180,19 +150,11 @@ bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
     char *buf = adr_xmalloc(LD_READ_CHUNK);
     ssize_t n;
     int stop = 0;
-    struct stat st;
-    uint64_t file_size = stat(f->path, &st) == 0 ? (uint64_t)st.st_size : 0;
-    /* Several files at once would fight over one bar: logs lines then. */
-    bool tty = isatty(STDERR_FILENO) && (f->opts->jobs <= 1 || f->opts->backfill);
-    double start = adr_now(), last = start, shown = 0;
     while ((n = lf_read(r, buf, LD_READ_CHUNK)) > 0) {
         if ((stop = csvr_feed(p, buf, (size_t)n)) != 0)
             break;
-        progress(f, r, file_size, start, &last, tty);
-        shown = last;
+        prog_file_update(f->prog, lf_input_offset(r), f->rows_good + f->rows_rejected);
     }
-    if (tty && shown > start && adr_verbosity >= ADR_NORMAL)
-        fputs("\r\033[K", stderr); /* clear the bar before the file's result line */
     if (n < 0)
         ld_refuse(f, "a .gz file may be truncated: send it again", "could not read the file: %s",
                   lf_error(r));
@@ -333,7 +295,7 @@ bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t 
 {
     ld_options opts;
     ld_options_init(&opts);
-    ld_file f = {.conn = conn, .opts = &opts, .tenant = company};
+    ld_file f = {.conn = conn, .opts = &opts, .tenant = company, .prog = -1};
     idmap_init(&f.days);
     bool ok = lock_tenant_days(conn, company);
     for (ld_kind k = LD_CLICKS; ok && k <= LD_IMPRESSIONS; k++) {
@@ -393,9 +355,9 @@ static int ledger_has(ld_file *f, const char *sha)
         return -1;
     int found = PQntuples(res) > 0;
     if (found && adr_verbosity >= ADR_NORMAL)
-        printf("%-11s company %-6lld %s: skipped, content loaded before as \"%s\" at %s\n",
-               ld_kind_name(f->kind), (long long)f->tenant, f->name, PQgetvalue(res, 0, 0),
-               PQgetvalue(res, 0, 1));
+        prog_printf("%-11s company %-6lld %s: skipped, content loaded before as \"%s\" at %s\n",
+                    ld_kind_name(f->kind), (long long)f->tenant, f->name, PQgetvalue(res, 0, 0),
+                    PQgetvalue(res, 0, 1));
     PQclear(res);
     return found;
 }
@@ -473,6 +435,42 @@ static int64_t resolve_tenant(ld_file *f, const char *path)
     return t;
 }
 
+/*
+ * The passes over a file, weighed by their cost per byte for the progress
+ * display (progress.h): hashing reads at disk speed, checking parses and
+ * validates every row, loading also waits for the server.  Rough ratios
+ * from loading make bench's files on a 2-core machine.
+ */
+#define LD_WEIGHT_HASH 1
+#define LD_WEIGHT_CHECK 4
+#define LD_WEIGHT_LOAD 12
+/* After the last row is sent: the server's COPY, keys, indexes, commit. */
+#define LD_WEIGHT_FINISH 3
+
+static bool checks_first(const ld_options *opts, ld_kind kind)
+{
+    return opts->replace && !is_entity(kind); /* the dry pass in load_file */
+}
+
+static unsigned weight_of(const ld_options *opts, ld_kind kind)
+{
+    return LD_WEIGHT_HASH + LD_WEIGHT_LOAD + LD_WEIGHT_FINISH +
+           (checks_first(opts, kind) ? LD_WEIGHT_CHECK : 0);
+}
+
+static void hash_progress(void *ctx, uint64_t offset)
+{
+    prog_file_update(((ld_file *)ctx)->prog, offset, 0);
+}
+
+static sum_status summary_status(ld_result result, const ld_file *f)
+{
+    return result == LD_LOADED    ? SUM_LOADED
+           : result == LD_SKIPPED ? SUM_SKIPPED
+           : f->refused           ? SUM_REFUSED
+                                  : SUM_FAILED;
+}
+
 /* Load one file in its own transaction.  Prints its line. */
 static ld_result load_file(PGconn *conn, const ld_options *opts, const char *path, ld_kind kind,
                            ld_totals *totals)
@@ -486,11 +484,15 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     ld_result result = LD_FAILED;
     struct stat st;
     char sha[LF_SHA256_HEX], err[256];
+    const char *why = NULL; /* for the summary: why a file failed */
+    f.prog = prog_file_begin(f.name, stat(path, &st) == 0 ? (uint64_t)st.st_size : 0,
+                             weight_of(opts, kind));
 
     f.tenant = resolve_tenant(&f, path);
     if (f.refused)
         goto refused;
-    if (stat(path, &st) != 0 || !lf_hash_file(path, sha, err, sizeof err)) {
+    prog_file_pass(f.prog, "hashing", false, LD_WEIGHT_HASH);
+    if (stat(path, &st) != 0 || !lf_hash_file(path, sha, err, sizeof err, hash_progress, &f)) {
         ld_refuse(&f, "a .gz file may be truncated: send it again", "could not read the file: %s",
                   errno && !err[0] ? strerror(errno) : err);
         goto refused;
@@ -522,6 +524,7 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
 
     if (opts->replace && !is_entity(kind)) {
         /* The days to replace are the file's own: read it once to know them. */
+        prog_file_pass(f.prog, "checking", false, LD_WEIGHT_CHECK);
         if (!ld_events_load(&f, true))
             goto stream_failed;
         f.rows_good = f.rows_rejected = 0;
@@ -530,10 +533,14 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     }
     if (!opts->backfill && !db_exec_text(conn, "BEGIN", "start the file's transaction"))
         goto db_failed;
+    if (opts->replace && !is_entity(kind))
+        prog_file_pass(f.prog, "locking", false, 0); /* waits for other loads of the tenant */
     if (opts->replace && !is_entity(kind) && !replace_days(&f))
         goto db_failed_in_tx;
     idmap_clear(&f.days);
+    prog_file_pass(f.prog, "loading", true, LD_WEIGHT_LOAD);
     bool ok = is_entity(kind) ? ld_entities_load(&f) : ld_events_load(&f, false);
+    prog_file_pass(f.prog, "finishing", false, LD_WEIGHT_FINISH);
     if (!ok) {
         result = rollback(&f, f.db_error && db_lost(conn) ? LD_ERROR : LD_FAILED);
         goto stream_failed_after_rollback;
@@ -560,6 +567,7 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     if (!rej_flush(&f.rej)) {
         result = rollback(&f, LD_ERROR);
         rej_close(&f.rej); /* prints why */
+        why = "its rejected rows could not be written";
         char primary[4200];
         adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", path),
                   "its rejected rows could not be written, so the file was not loaded",
@@ -584,10 +592,10 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
         result = LD_ERROR;
     double secs = adr_now() - t0;
     if (adr_verbosity >= ADR_NORMAL)
-        printf("%-11s company %-6lld %s: loaded %llu rows, rejected %llu, %.2f s, %.0f rows/s\n",
-               ld_kind_name(kind), (long long)f.tenant, f.name, (unsigned long long)f.rows_good,
-               (unsigned long long)f.rows_rejected, secs,
-               secs > 0 ? (double)f.rows_good / secs : 0.0);
+        prog_printf(
+            "%-11s company %-6lld %s: loaded %llu rows, rejected %llu, %.2f s, %.0f rows/s\n",
+            ld_kind_name(kind), (long long)f.tenant, f.name, (unsigned long long)f.rows_good,
+            (unsigned long long)f.rows_rejected, secs, secs > 0 ? (double)f.rows_good / secs : 0.0);
     totals->rows_loaded += f.rows_good;
     totals->rows_rejected += f.rows_rejected;
     totals->bytes += f.bytes;
@@ -600,6 +608,7 @@ db_failed:
     result = db_lost(conn) ? LD_ERROR : LD_FAILED;
 db_failed_after_rollback:
     rej_close(&f.rej);
+    why = "a database statement failed";
     {
         char primary[4200];
         adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", path),
@@ -617,6 +626,8 @@ stream_failed_after_rollback:
     if (f.refused) {
         report_refused(&f);
     } else {
+        why = result == LD_ERROR ? "the connection to the database was lost"
+                                 : "the database rejected the rows";
         char primary[4200];
         adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", path),
                   result == LD_ERROR
@@ -629,6 +640,14 @@ stream_failed_after_rollback:
 refused:
     report_refused(&f);
 done:
+    prog_file_end(f.prog, result == LD_LOADED ? f.rows_good + f.rows_rejected : 0);
+    sum_file(path, ld_kind_name(kind), f.tenant, summary_status(result, &f),
+             f.refused              ? f.refuse_detail
+             : result == LD_SKIPPED ? "its content was loaded before"
+             : result == LD_LOADED  ? NULL
+                                    : (why ? why : "see the error messages"),
+             result == LD_LOADED ? f.rows_good : 0, result == LD_SKIPPED ? 0 : f.rows_rejected,
+             adr_now() - t0);
     if (result == LD_LOADED)
         totals->files_loaded++;
     else if (result == LD_SKIPPED)
@@ -830,6 +849,7 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
             char primary[4200];
             adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", paths[i]),
                       strerror(errno), NULL);
+            sum_file(paths[i], NULL, 0, SUM_REFUSED, strerror(errno), 0, 0, 0);
             totals->files_failed++;
         } else if (S_ISDIR(st.st_mode)) {
             error |= !walk(&list, paths[i], opts->kind);
@@ -844,6 +864,8 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
                           "the name does not say what the file holds",
                           "name it clicks*.csv, impressions*.csv, companies*.csv, campaigns*.csv "
                           "or ads*.csv (optionally .gz), or pass --kind");
+                sum_file(paths[i], NULL, 0, SUM_REFUSED,
+                         "the name does not say what the file holds", 0, 0, 0);
                 totals->files_failed++;
                 continue;
             }
@@ -856,6 +878,14 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
     sort_list = &list;
     qsort(order, list.count, sizeof *order, by_kind_then_path);
 
+    uint64_t bytes = 0, work = 0;
+    for (size_t i = 0; i < list.count; i++) {
+        struct stat st;
+        uint64_t size = stat(list.paths[i], &st) == 0 ? (uint64_t)st.st_size : 0;
+        bytes += size;
+        work += size * weight_of(opts, list.kinds[i]);
+    }
+    prog_begin("load", "files", list.count, bytes, work);
     double t0 = adr_now();
     size_t entities = 0;
     while (entities < list.count && is_entity(list.kinds[order[entities]]))
@@ -872,7 +902,9 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
     run_workers(&q, conn);
     error = error || q.error;
     pthread_mutex_destroy(&q.lock);
+    prog_end();
     totals->seconds += adr_now() - t0;
+    sum_stage("load", adr_now() - t0);
     for (size_t i = 0; i < list.count; i++)
         free(list.paths[i]);
     free(list.paths);

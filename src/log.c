@@ -2,6 +2,7 @@
  * log.c - diagnostics and small process-wide helpers (see common.h).
  */
 #include "adreport/common.h"
+#include "adreport/progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,14 @@ int adr_verbosity = ADR_NORMAL;
 static void print_message(const char *level, const char *primary, const char *detail,
                           const char *hint)
 {
+    prog_hold(); /* erase a progress line first: messages never mix with it */
     fprintf(stderr, "adreport: %s: %s\n", level, primary);
     if (detail && *detail)
         fprintf(stderr, "DETAIL:  %s\n", detail);
     if (hint && *hint)
         fprintf(stderr, "HINT:  %s\n", hint);
     fflush(stderr);
+    prog_release();
 }
 
 void adr_error(const char *primary, const char *detail, const char *hint)
@@ -35,6 +38,7 @@ void adr_warning(const char *primary, const char *detail, const char *hint)
 
 static void vinfo(const char *fmt, va_list ap)
 {
+    prog_hold();
     /* Timestamps only where nobody watches live: logs and cron mail. */
     if (!isatty(STDERR_FILENO)) {
         char stamp[32];
@@ -47,6 +51,7 @@ static void vinfo(const char *fmt, va_list ap)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     fflush(stderr);
+    prog_release();
 }
 
 void adr_info(const char *fmt, ...)

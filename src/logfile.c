@@ -113,7 +113,8 @@ void lf_close(lf_reader *r)
     free(r);
 }
 
-bool lf_hash_file(const char *path, char out[LF_SHA256_HEX], char *err, size_t errlen)
+bool lf_hash_file(const char *path, char out[LF_SHA256_HEX], char *err, size_t errlen,
+                  lf_progress_fn on_progress, void *ctx)
 {
     lf_reader *r = lf_open(path, err, errlen);
     if (!r)
@@ -122,7 +123,8 @@ bool lf_hash_file(const char *path, char out[LF_SHA256_HEX], char *err, size_t e
     char *buf = adr_xmalloc(HASH_CHUNK);
     ssize_t n;
     while ((n = lf_read(r, buf, HASH_CHUNK)) > 0)
-        ;
+        if (on_progress)
+            on_progress(ctx, lf_input_offset(r));
     free(buf);
     if (n < 0) {
         snprintf(err, errlen, "%s", lf_error(r));

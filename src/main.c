@@ -3,6 +3,7 @@
  */
 #include "adreport/cli.h"
 #include "adreport/common.h"
+#include "adreport/summary.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -52,8 +53,11 @@ int main(int argc, char **argv)
         return ADR_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(name, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+        if (strcmp(name, commands[i].name) == 0) {
+            sum_begin(commands[i].name);
+            /* --summary-json: written whatever the command's exit code. */
+            return sum_end(commands[i].run(argc - 1, argv + 1));
+        }
     fprintf(stderr, "adreport: unknown command \"%s\"\n", name);
     usage(stderr);
     return ADR_EXIT_USAGE;

@@ -6,7 +6,9 @@
 #include "adreport/atomic_file.h"
 #include "adreport/common.h"
 #include "adreport/db.h"
+#include "adreport/progress.h"
 #include "adreport/report.h"
+#include "adreport/summary.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -97,6 +99,9 @@ static void *write_files(void *arg)
 static write_task *start_job(PGconn *conn, const rpt_options *o, const report_job *job,
                              run_stats *stats)
 {
+    char label[64];
+    prog_item_begin(
+        adr_fmt(label, sizeof label, "company %" PRId64 " %s", job->company_id, job->period.label));
     write_task *t = adr_xmalloc(sizeof *t);
     memset(t, 0, sizeof *t);
     t->o = o;
@@ -110,11 +115,15 @@ static write_task *start_job(PGconn *conn, const rpt_options *o, const report_jo
                  job->company_id, job->period.label) >= (int)sizeof t->dir) {
         adr_error("could not write report: the output folder name is too long", o->out_dir, NULL);
         stats->failed++;
+        sum_report(job->company_id, job->period.label, NULL, false);
+        prog_item_done(0);
         free(t);
         return NULL;
     }
     if (!rpt_model_load(conn, job->company_id, &job->period, &t->model)) {
         stats->failed++;
+        sum_report(job->company_id, job->period.label, NULL, false);
+        prog_item_done(0);
         free(t);
         return NULL;
     }
@@ -130,6 +139,8 @@ static void finish_job(PGconn *conn, write_task *t, run_stats *stats)
     if (t->threaded)
         pthread_join(t->thread, NULL);
     const report_job *job = t->job;
+    sum_report(job->company_id, job->period.label, t->dir, t->ok);
+    prog_item_done(0);
     if (t->ok) {
         stats->written++;
         adr_info("report of company %" PRId64 " for %s: %d campaigns, %d ads, %d daily rows -> "
@@ -184,6 +195,7 @@ static void add_changed_jobs(PGconn *conn, const rpt_options *o, int64_t company
                  adr_fmt(what, sizeof what, "read the changed months of company %s", id));
     if (!months) {
         stats->failed++;
+        sum_reports_failed(1);
         return;
     }
     for (int r = 0; r < PQntuples(months); r++) {
@@ -235,10 +247,13 @@ int rpt_run(PGconn *conn, const rpt_options *o)
         db_report(conn, NULL, "set the client encoding to UTF8");
         return ADR_EXIT_ERROR;
     }
+    double t0 = adr_now();
     size_t n = 0;
     int64_t *ids = list_companies(conn, o, &n);
-    if (!ids)
+    if (!ids) {
+        sum_reports_failed(1);
         return ADR_EXIT_ERROR;
+    }
     run_stats stats = {0};
     job_list jobs = {0};
     for (size_t i = 0; i < n && !db_lost(conn); i++) {
@@ -248,6 +263,7 @@ int rpt_run(PGconn *conn, const rpt_options *o)
             add_job(&jobs, ids[i])->period = o->period;
     }
     /* Read job k while job k-1's files are written. */
+    prog_begin("report", "reports", jobs.n, 0, 0);
     write_task *writing = NULL;
     for (size_t k = 0; k < jobs.n && !db_lost(conn); k++) {
         write_task *next = start_job(conn, o, &jobs.jobs[k], &stats);
@@ -257,10 +273,13 @@ int rpt_run(PGconn *conn, const rpt_options *o)
     }
     if (writing)
         finish_job(conn, writing, &stats);
+    prog_end();
+    sum_stage("report", adr_now() - t0);
     if (db_lost(conn)) {
         adr_error("stopped writing reports: the connection to the database was lost", NULL,
                   "rerun when the server is back; published reports are complete");
         stats.failed++;
+        sum_reports_failed(1);
     }
     free(jobs.jobs);
     free(ids);

@@ -6,6 +6,8 @@
 #include "adreport/common.h"
 #include "adreport/days.h"
 #include "adreport/db.h"
+#include "adreport/progress.h"
+#include "adreport/summary.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +146,8 @@ static bool rollup_tenant(PGconn *conn, const ru_options *opts, int64_t company,
     day_set days = {0};
     uint64_t rows = 0;
     adr_fmt(what, sizeof what, "roll up company %s", tenant);
+    char label[48];
+    prog_item_begin(adr_fmt(label, sizeof label, "company %s", tenant));
 
     bool ok = db_exec_text(conn, "BEGIN", what) &&
               exec_ok(tenant_query(conn, "queries/rollup_lock_tenant", tenant, NULL, what), NULL) &&
@@ -165,9 +169,16 @@ static bool rollup_tenant(PGconn *conn, const ru_options *opts, int64_t company,
             char first[DAY_STR], last[DAY_STR];
             day_format(days.days[0], first);
             day_format(days.days[days.count - 1], last);
-            printf("rollup      company %-6s %d days (%s..%s): %llu ad-day rows, %.2f s\n", tenant,
-                   days.count, first, last, (unsigned long long)rows, secs);
+            prog_printf("rollup      company %-6s %d days (%s..%s): %llu ad-day rows, %.2f s\n",
+                        tenant, days.count, first, last, (unsigned long long)rows, secs);
         }
+        if (days.count > 0) {
+            char first[DAY_STR], last[DAY_STR];
+            day_format(days.days[0], first);
+            day_format(days.days[days.count - 1], last);
+            sum_rollup_tenant(company, (uint64_t)days.count, first, last, rows);
+        }
+        prog_item_done(rows);
         t->tenants += days.count > 0;
         t->days += (uint64_t)days.count;
         t->rows += rows;
@@ -219,9 +230,12 @@ bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
         PQclear(res);
     }
     bool ok = true;
+    prog_begin("rollup", "tenants", (uint64_t)n, 0, 0);
     for (int i = 0; i < n && ok; i++)
         ok = rollup_tenant(conn, opts, tenants[i], totals);
+    prog_end();
     free(tenants);
     totals->seconds += adr_now() - t0;
+    sum_stage("rollup", adr_now() - t0);
     return ok;
 }

@@ -17,10 +17,14 @@ struct cli_common {
     const char *db; /* --db CONNINFO, or NULL for DATABASE_URL / libpq env */
 };
 
+/* getopt_long code of --summary-json (no short form; above every command's own). */
+#define CLI_OPT_SUMMARY_JSON 1000
+
 /* getopt_long entries for the shared options; end a command's table with it. */
 #define CLI_COMMON_OPTIONS                                                                         \
     {"db", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},                       \
         {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},                     \
+        {"summary-json", required_argument, NULL, CLI_OPT_SUMMARY_JSON},                           \
     {                                                                                              \
         NULL, 0, NULL, 0                                                                           \
     }
@@ -30,6 +34,7 @@ struct cli_common {
     "  -d, --db CONNINFO    connection string or URI (default: DATABASE_URL, then PG* env)\n"      \
     "  -q, --quiet          print errors and the summary only\n"                                   \
     "  -v, --verbose        print more progress detail\n"                                          \
+    "      --summary-json FILE  at the end, write a JSON summary to FILE (atomically)\n"           \
     "  -h, --help           show this help\n"
 
 /*

@@ -47,10 +47,15 @@ uint64_t lf_input_offset(lf_reader *r);
 /* lf_close - close and free (NULL is fine). */
 void lf_close(lf_reader *r);
 
+/* Told how far a long read has come: bytes of the file on disk consumed. */
+typedef void (*lf_progress_fn)(void *ctx, uint64_t input_offset);
+
 /*
  * lf_hash_file - read the whole file and return its content hash.
  * Returns false and fills err when it cannot be read to the end.
+ * on_progress (may be NULL) is called after every chunk read.
  */
-bool lf_hash_file(const char *path, char out[LF_SHA256_HEX], char *err, size_t errlen);
+bool lf_hash_file(const char *path, char out[LF_SHA256_HEX], char *err, size_t errlen,
+                  lf_progress_fn on_progress, void *ctx);
 
 #endif
