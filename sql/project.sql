@@ -84,7 +84,10 @@ CREATE INDEX IF NOT EXISTS ad_daily_stats_company_day_idx ON ad_daily_stats (com
 -- reports, whoever changed the zone.
 CREATE TABLE IF NOT EXISTS adreport_tenant_settings (
   company_id bigint NOT NULL PRIMARY KEY REFERENCES companies (id),
-  time_zone text NOT NULL DEFAULT 'UTC',
+  -- An unknown zone is refused on write ("time zone ... not recognized"),
+  -- so no application bug can stop a rollup (timezone() is IMMUTABLE).
+  time_zone text NOT NULL DEFAULT 'UTC'
+    CHECK ((timestamp '2000-01-01' AT TIME ZONE time_zone) IS NOT NULL),
   stats_time_zone text,
   updated_at timestamp with time zone NOT NULL DEFAULT now()
 );

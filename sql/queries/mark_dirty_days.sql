@@ -1,6 +1,18 @@
--- Record the tenant-days a load changed, for the incremental rollup.  DO
--- UPDATE (not DO NOTHING) locks an existing mark, so a rollup that is
--- clearing it waits for this load to commit and then sees its rows.
+-- Record the tenant-days a load changed, for the incremental rollup.  $2
+-- holds the UTC days of the changed events; the tenant's days are local days
+-- of its zone (adreport_tenant_settings), and a UTC day overlaps at most two
+-- of them: both are marked (one for a UTC tenant).  GROUP BY: one row per
+-- mark, as ON CONFLICT DO UPDATE requires.  DO UPDATE (not DO NOTHING) locks
+-- an existing mark, so a rollup that is clearing it waits for this load to
+-- commit and then sees its rows.
 INSERT INTO adreport_dirty_days (company_id, day)
-SELECT $1::bigint, d FROM unnest($2::date[]) AS d
+SELECT $1::bigint, l.day
+FROM unnest($2::date[]) AS d(utc_day)
+CROSS JOIN (SELECT coalesce(max(time_zone), 'UTC') AS tz
+            FROM adreport_tenant_settings WHERE company_id = $1) z
+CROSS JOIN LATERAL (VALUES
+    (((d.utc_day::timestamp AT TIME ZONE 'UTC') AT TIME ZONE z.tz)::date),
+    ((((d.utc_day + 1)::timestamp AT TIME ZONE 'UTC') AT TIME ZONE z.tz
+      - interval '1 microsecond')::date)) AS l(day)
+GROUP BY l.day
 ON CONFLICT (company_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
