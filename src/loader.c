@@ -206,29 +206,59 @@ bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
     return n >= 0 && !stop && !f->refused;
 }
 
-/* The tenant a folder name implies: all digits, 1..18 of them, not 0.  The
- * path is resolved first, so "clicks.csv" run inside incoming/42/ and
- * "incoming/42//clicks.csv" both name folder 42. */
-static int64_t tenant_of_folder(const char *given)
+/* What the name of the folder holding a file says about its tenant. */
+typedef enum folder_claim {
+    FOLDER_NONE,   /* not all digits: the folder names no tenant */
+    FOLDER_TENANT, /* a company id: 1..18 digits, no leading zero */
+    FOLDER_BAD,    /* all digits but no usable id: 0, 00, 042, 19+ digits */
+} folder_claim;
+
+/* A company id is at most 18 digits (below INT64_MAX, whatever follows). */
+#define LD_MAX_TENANT_DIGITS 18
+
+static folder_claim claim_of(const char *name, size_t len, int64_t *tenant)
 {
-    char resolved[PATH_MAX];
-    const char *path = realpath(given, resolved) ? resolved : given;
-    const char *slash = strrchr(path, '/');
+    *tenant = 0;
+    if (len == 0)
+        return FOLDER_NONE;
+    for (size_t i = 0; i < len; i++)
+        if (name[i] < '0' || name[i] > '9')
+            return FOLDER_NONE;
+    if (len > LD_MAX_TENANT_DIGITS || name[0] == '0')
+        return FOLDER_BAD;
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++)
+        v = v * 10 + (name[i] - '0');
+    *tenant = v;
+    return FOLDER_TENANT;
+}
+
+/*
+ * The claim of the folder holding `given`, and that folder's name in
+ * folder[].  The folder is resolved (so "clicks.csv" run inside incoming/42/
+ * and "incoming/42//clicks.csv" both name folder 42) but the file itself is
+ * not: a symbolic link's tenant is the folder holding the link, never the
+ * folder of its target.
+ */
+static folder_claim tenant_of_folder(const char *given, int64_t *tenant, char *folder,
+                                     size_t folder_size)
+{
+    char dir[PATH_MAX], resolved[PATH_MAX];
+    const char *slash = strrchr(given, '/');
     if (!slash)
-        return 0;
-    const char *start = slash;
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - given) + 1, given);
+    const char *path = realpath(dir, resolved) ? resolved : dir;
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    const char *start = path + n;
     while (start > path && start[-1] != '/')
         start--;
-    size_t len = (size_t)(slash - start);
-    if (len == 0 || len > 18)
-        return 0;
-    int64_t v = 0;
-    for (const char *c = start; c < slash; c++) {
-        if (*c < '0' || *c > '9')
-            return 0;
-        v = v * 10 + (*c - '0');
-    }
-    return v;
+    size_t len = (size_t)(path + n - start);
+    snprintf(folder, folder_size, "%.*s", (int)len, start);
+    return claim_of(start, len, tenant);
 }
 
 static void int_str(char *buf, size_t size, int64_t v)
@@ -429,37 +459,93 @@ static ld_result rollback(ld_file *f, ld_result result)
     return result;
 }
 
-/* With opts->incoming_root: is path exactly <root>/<digits>/<file>? */
-static bool in_tenant_folder(const char *root, const char *path)
+/*
+ * With opts->incoming_root: how deep under the root path is.  Returns the
+ * number of folders between the root and the file (0: at the top) and sets
+ * *folder and *len to the first one.  The walk builds paths as <root>/<name>/...,
+ * so this reads the path as written: the tenant is the folder where `run`
+ * found the file.
+ */
+static int depth_under_root(const char *root, const char *path, const char **folder, size_t *len)
 {
     size_t n = strlen(root);
     while (n > 0 && root[n - 1] == '/')
         n--;
+    *folder = NULL;
+    *len = 0;
     if (strncmp(path, root, n) != 0 || path[n] != '/')
-        return false;
+        return -1;
     const char *rel = path + n;
-    while (*rel == '/')
-        rel++;
-    const char *slash = strchr(rel, '/');
-    if (!slash || slash == rel || strchr(slash + 1, '/'))
-        return false;
-    for (const char *c = rel; c < slash; c++)
-        if (*c < '0' || *c > '9')
-            return false;
-    return true;
+    int depth = 0;
+    for (;;) {
+        while (*rel == '/')
+            rel++;
+        const char *slash = strchr(rel, '/');
+        if (!slash)
+            return depth;
+        if (depth == 0) {
+            *folder = rel;
+            *len = (size_t)(slash - rel);
+        }
+        depth++;
+        rel = slash;
+    }
+}
+
+/* `run`: entity files at the top of --incoming, logs in <incoming>/<id>/. */
+static int64_t resolve_incoming_tenant(ld_file *f, const char *path)
+{
+    const char *folder;
+    size_t len;
+    int depth = depth_under_root(f->opts->incoming_root, path, &folder, &len);
+    if (is_entity(f->kind)) {
+        /* Entity files span tenants: never a tenant of their folder's name,
+         * and only the top of --incoming holds them. */
+        if (depth != 0)
+            ld_refuse(f, "put companies, campaigns and ads files at the top of the incoming folder",
+                      "an entity file below the top of the incoming folder");
+        return 0;
+    }
+    int64_t t = 0;
+    folder_claim claim = depth == 1 ? claim_of(folder, len, &t) : FOLDER_NONE;
+    if (claim == FOLDER_TENANT) {
+        f->tenant_forced = true;
+        return t;
+    }
+    if (claim == FOLDER_BAD)
+        ld_refuse(f, "name each company's folder after its id (incoming/42/...)",
+                  "the folder \"%.*s\" is not a usable company id (1 to %d digits, no leading "
+                  "zero, not 0)",
+                  (int)len, folder, LD_MAX_TENANT_DIGITS);
+    else
+        ld_refuse(f, "put each company's logs in <incoming>/<company_id>/",
+                  "a log file outside a company folder of the incoming folder");
+    return 0;
 }
 
 /* Resolve the file's tenant; 0 with f->refused set when it cannot be told. */
 static int64_t resolve_tenant(ld_file *f, const char *path)
 {
-    if (f->opts->incoming_root && !is_entity(f->kind) &&
-        !in_tenant_folder(f->opts->incoming_root, path)) {
-        ld_refuse(f, "put each company's logs in <incoming>/<company_id>/",
-                  "a log file outside a company folder of the incoming folder");
+    if (f->opts->incoming_root)
+        return resolve_incoming_tenant(f, path);
+    char folder[NAME_MAX + 1];
+    int64_t t;
+    folder_claim claim = tenant_of_folder(path, &t, folder, sizeof folder);
+    if (claim == FOLDER_BAD) {
+        ld_refuse(f, "move the file to a folder that is not all digits, or to the company's folder",
+                  "the folder \"%s\" looks like a company id but is not a usable one (1 to %d "
+                  "digits, no leading zero, not 0)",
+                  folder, LD_MAX_TENANT_DIGITS);
         return 0;
     }
-    int64_t t = tenant_of_folder(path);
-    if (!t)
+    if (claim == FOLDER_TENANT && f->opts->company && f->opts->company != t) {
+        /* Never let --company move one tenant's file into another. */
+        ld_refuse(f, "pass the file of the right company, or move it out of an all-digit folder",
+                  "the file is in the folder of company %lld but --company is %lld",
+                  (long long)t, (long long)f->opts->company);
+        return 0;
+    }
+    if (claim != FOLDER_TENANT)
         t = f->opts->company;
     f->tenant_forced = t != 0;
     if (t || is_entity(f->kind))
@@ -660,7 +746,21 @@ static void add_path(path_list *l, const char *path, ld_kind kind)
     l->count++;
 }
 
-static bool walk(path_list *l, const char *dir, ld_kind forced)
+/* A file that is refused before it is looked at: counts as failed. */
+static void refuse_path(ld_totals *totals, const char *path, const char *detail, const char *hint)
+{
+    char primary[4200];
+    adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", path), detail, hint);
+    totals->files_failed++;
+}
+
+/*
+ * Walk a folder.  Symbolic links are not followed (a link in folder 2 must
+ * never feed the tenant of its target's folder, nor a folder be walked
+ * twice) and only regular files are read (a FIFO would block forever):
+ * anything else is refused.
+ */
+static bool walk(path_list *l, const char *dir, ld_kind forced, ld_totals *totals)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -678,10 +778,20 @@ static bool walk(path_list *l, const char *dir, ld_kind forced)
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
             continue;
         struct stat st;
-        if (stat(path, &st) != 0)
+        if (lstat(path, &st) != 0)
             continue;
+        if (S_ISLNK(st.st_mode)) {
+            refuse_path(totals, path, "a symbolic link: links are not followed",
+                        "put the file itself in the folder");
+            continue;
+        }
         if (S_ISDIR(st.st_mode)) {
-            ok &= walk(l, path, forced);
+            ok &= walk(l, path, forced, totals);
+            continue;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            refuse_path(totals, path, "not a regular file (a FIFO, socket or device)",
+                        "only regular files are read");
             continue;
         }
         ld_kind kind = forced ? forced : ld_kind_from_name(e->d_name);
@@ -832,7 +942,10 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
                       strerror(errno), NULL);
             totals->files_failed++;
         } else if (S_ISDIR(st.st_mode)) {
-            error |= !walk(&list, paths[i], opts->kind);
+            error |= !walk(&list, paths[i], opts->kind, totals);
+        } else if (!S_ISREG(st.st_mode)) {
+            refuse_path(totals, paths[i], "not a regular file (a FIFO, socket or device)",
+                        "only regular files are read");
         } else {
             ld_kind kind =
                 opts->kind ? opts->kind

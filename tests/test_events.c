@@ -415,6 +415,25 @@ static void test_timestamp_offset_may_leave_year_range_in_utc(void **state)
     assert_true(ts_ok("9999-12-31 23:59:59.999999-14:00") == INT64_C(0x0380e7174d4e77ff));
 }
 
+static bool ts_in_range(const char *in)
+{
+    const char *why = NULL;
+    return ev_event_time_in_range(ts_ok(in), &why);
+}
+
+static void test_event_time_range_is_1900_to_9999_in_utc(void **state)
+{
+    (void)state;
+    assert_true(ts_in_range("1900-01-01 00:00:00"));
+    assert_true(ts_in_range("9999-12-31 23:59:59.999999"));
+    assert_true(ts_in_range("1900-01-01 00:30:00+00:30"));
+    assert_false(ts_in_range("1899-12-31 23:59:59.999999"));
+    assert_false(ts_in_range("1900-01-01 00:30:00+01:00"));
+    assert_false(ts_in_range("0001-01-01 00:30:00+01:00"));
+    assert_false(ts_in_range("9999-12-31 23:30:00-01:00"));
+    assert_false(ts_in_range("0001-01-01 00:00:00"));
+}
+
 static void test_timestamp_accepts_offset_limits(void **state)
 {
     (void)state;
@@ -1196,6 +1215,7 @@ int main(void)
         cmocka_unit_test(test_timestamp_z_suffix_means_utc),
         cmocka_unit_test(test_timestamp_with_offset_converts_to_utc),
         cmocka_unit_test(test_timestamp_offset_may_leave_year_range_in_utc),
+        cmocka_unit_test(test_event_time_range_is_1900_to_9999_in_utc),
         cmocka_unit_test(test_timestamp_accepts_offset_limits),
         cmocka_unit_test(test_timestamp_rejects_offset_hour_above_14),
         cmocka_unit_test(test_timestamp_rejects_offset_minute_above_59),
