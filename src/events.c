@@ -338,8 +338,8 @@ bool ev_parse_timestamp(const char *s, size_t len, int64_t *usec, const char **w
 bool ev_event_time_in_range(int64_t usec, const char **why)
 {
     /* The first and last instants of the years reports can name. */
-    const int64_t lo = (days_from_civil(EV_MIN_EVENT_YEAR, 1, 1) - PG_EPOCH_DAYS_FROM_UNIX) *
-                       USEC_PER_DAY;
+    const int64_t lo =
+        (days_from_civil(EV_MIN_EVENT_YEAR, 1, 1) - PG_EPOCH_DAYS_FROM_UNIX) * USEC_PER_DAY;
     const int64_t hi =
         (days_from_civil(EV_MAX_EVENT_YEAR + 1, 1, 1) - PG_EPOCH_DAYS_FROM_UNIX) * USEC_PER_DAY;
     if (usec < lo)

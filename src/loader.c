@@ -168,6 +168,14 @@ bool ld_row_is_whole(ld_file *f, const csvr_row *row, int nfields)
     return true;
 }
 
+/* The hint for a file that could not be read: only gzip can be cut short. */
+static const char *gz_hint(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 3 && strcmp(path + n - 3, ".gz") == 0 ? "a .gz file may be truncated: send it again"
+                                                     : NULL;
+}
+
 bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
 {
     char err[256];
@@ -194,8 +202,7 @@ bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
     if (tty && shown > start && adr_verbosity >= ADR_NORMAL)
         fputs("\r\033[K", stderr); /* clear the bar before the file's result line */
     if (n < 0)
-        ld_refuse(f, "a .gz file may be truncated: send it again", "could not read the file: %s",
-                  lf_error(r));
+        ld_refuse(f, gz_hint(f->path), "could not read the file: %s", lf_error(r));
     else if (!stop)
         stop = csvr_finish(p);
     f->bytes = lf_bytes_read(r);
@@ -345,13 +352,128 @@ static bool lock_tenant_days(PGconn *conn, int64_t company)
     return res != NULL;
 }
 
-static bool replace_days(ld_file *f)
+/*
+ * --replace with several files: the set replaces the tenant's events on the
+ * union of the files' days.  Files sharing a day (logs spill over midnight)
+ * must not clear each other's rows, so each file clears only the days that no
+ * earlier file of the set (same tenant and kind) has replaced and committed.
+ * The files of one tenant load one after another (in this process: `busy`;
+ * across processes: the replace lock), so the days a file finds recorded are
+ * exactly those committed before it.
+ */
+typedef struct replaced_days {
+    int64_t tenant;
+    ld_kind kind;
+    idmap days;
+} replaced_days;
+
+typedef struct replace_set {
+    pthread_mutex_t lock; /* guards everything below */
+    pthread_cond_t idle;  /* a tenant left busy[] */
+    replaced_days *done;
+    size_t count, cap;
+    int64_t busy[LD_MAX_JOBS]; /* tenants with a file loading now */
+    int nbusy;
+} replace_set;
+
+static void rs_init(replace_set *rs)
+{
+    memset(rs, 0, sizeof *rs);
+    pthread_mutex_init(&rs->lock, NULL);
+    pthread_cond_init(&rs->idle, NULL);
+}
+
+static void rs_free(replace_set *rs)
+{
+    for (size_t i = 0; i < rs->count; i++)
+        idmap_free(&rs->done[i].days);
+    free(rs->done);
+    pthread_cond_destroy(&rs->idle);
+    pthread_mutex_destroy(&rs->lock);
+}
+
+static bool rs_is_busy(const replace_set *rs, int64_t tenant)
+{
+    for (int i = 0; i < rs->nbusy; i++)
+        if (rs->busy[i] == tenant)
+            return true;
+    return false;
+}
+
+/* Wait until no other file of the tenant is loading; then it is ours. */
+static void rs_acquire(replace_set *rs, int64_t tenant)
+{
+    pthread_mutex_lock(&rs->lock);
+    while (rs_is_busy(rs, tenant))
+        pthread_cond_wait(&rs->idle, &rs->lock);
+    rs->busy[rs->nbusy++] = tenant;
+    pthread_mutex_unlock(&rs->lock);
+}
+
+static void rs_release(replace_set *rs, int64_t tenant)
+{
+    pthread_mutex_lock(&rs->lock);
+    for (int i = 0; i < rs->nbusy; i++)
+        if (rs->busy[i] == tenant) {
+            rs->busy[i] = rs->busy[--rs->nbusy];
+            break;
+        }
+    pthread_cond_broadcast(&rs->idle);
+    pthread_mutex_unlock(&rs->lock);
+}
+
+/* The days already replaced for tenant and kind (created empty). */
+static idmap *rs_days(replace_set *rs, int64_t tenant, ld_kind kind)
+{
+    for (size_t i = 0; i < rs->count; i++)
+        if (rs->done[i].tenant == tenant && rs->done[i].kind == kind)
+            return &rs->done[i].days;
+    if (rs->count == rs->cap) {
+        rs->cap = rs->cap ? rs->cap * 2 : 16;
+        rs->done = adr_xrealloc(rs->done, rs->cap * sizeof *rs->done);
+    }
+    replaced_days *d = &rs->done[rs->count++];
+    d->tenant = tenant;
+    d->kind = kind;
+    idmap_init(&d->days);
+    return &d->days;
+}
+
+/* After the file committed: its days are part of the replacement now. */
+static void rs_record(replace_set *rs, const ld_file *f)
+{
+    pthread_mutex_lock(&rs->lock);
+    idmap *done = rs_days(rs, f->tenant, f->kind);
+    size_t pos = 0;
+    int64_t day, one;
+    while (idmap_next(&f->days, &pos, &day, &one))
+        idmap_put(done, day, 1);
+    pthread_mutex_unlock(&rs->lock);
+}
+
+static bool replace_days(ld_file *f, replace_set *rs)
 {
     if (!lock_tenant_days(f->conn, f->tenant))
         return false;
     const char *sql =
         f->kind == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions";
-    return exec_days(f, sql, NO_RANGE, true, "delete the days being replaced");
+    /* Only the file's days that no earlier file of the set replaced. */
+    idmap todo;
+    idmap_init(&todo);
+    pthread_mutex_lock(&rs->lock);
+    idmap *done = rs_days(rs, f->tenant, f->kind);
+    size_t pos = 0;
+    int64_t day, one;
+    while (idmap_next(&f->days, &pos, &day, &one))
+        if (!idmap_get(done, day, NULL))
+            idmap_put(&todo, day, 1);
+    pthread_mutex_unlock(&rs->lock);
+    idmap own = f->days;
+    f->days = todo;
+    bool ok = exec_days(f, sql, NO_RANGE, true, "delete the days being replaced");
+    f->days = own;
+    idmap_free(&todo);
+    return ok;
 }
 
 static bool mark_dirty(ld_file *f)
@@ -541,8 +663,8 @@ static int64_t resolve_tenant(ld_file *f, const char *path)
     if (claim == FOLDER_TENANT && f->opts->company && f->opts->company != t) {
         /* Never let --company move one tenant's file into another. */
         ld_refuse(f, "pass the file of the right company, or move it out of an all-digit folder",
-                  "the file is in the folder of company %lld but --company is %lld",
-                  (long long)t, (long long)f->opts->company);
+                  "the file is in the folder of company %lld but --company is %lld", (long long)t,
+                  (long long)f->opts->company);
         return 0;
     }
     if (claim != FOLDER_TENANT)
@@ -560,8 +682,8 @@ static int64_t resolve_tenant(ld_file *f, const char *path)
 }
 
 /* Load one file in its own transaction.  Prints its line. */
-static ld_result load_file(PGconn *conn, const ld_options *opts, const char *path, ld_kind kind,
-                           ld_totals *totals)
+static ld_result load_file(PGconn *conn, const ld_options *opts, replace_set *rs, const char *path,
+                           ld_kind kind, ld_totals *totals)
 {
     double t0 = adr_now();
     const char *slash = strrchr(path, '/');
@@ -572,13 +694,23 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     ld_result result = LD_FAILED;
     struct stat st;
     char sha[LF_SHA256_HEX], err[256];
+    bool replacing = false; /* holds the tenant in rs */
 
+    if (!ev_valid_utf8(f.name, strlen(f.name))) {
+        /* The ledger keeps the name as text: the server would refuse it. */
+        ld_refuse(&f, "rename the file (names must be UTF-8)", "the file name is not valid UTF-8");
+        goto refused;
+    }
     f.tenant = resolve_tenant(&f, path);
     if (f.refused)
         goto refused;
-    if (stat(path, &st) != 0 || !lf_hash_file(path, sha, err, sizeof err)) {
-        ld_refuse(&f, "a .gz file may be truncated: send it again", "could not read the file: %s",
-                  errno && !err[0] ? strerror(errno) : err);
+    if (stat(path, &st) != 0) {
+        ld_refuse(&f, NULL, "could not read the file: %s", strerror(errno));
+        goto refused;
+    }
+    err[0] = '\0';
+    if (!lf_hash_file(path, sha, err, sizeof err)) {
+        ld_refuse(&f, gz_hint(path), "could not read the file: %s", err[0] ? err : "read error");
         goto refused;
     }
     if (f.tenant && !is_entity(kind)) {
@@ -614,9 +746,13 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
         f.rej.count = 0;
         rej_init(&f.rej, opts->rejects_dir, tenant_dir, f.name);
     }
+    if (rs && !is_entity(kind)) {
+        rs_acquire(rs, f.tenant);
+        replacing = true;
+    }
     if (!opts->backfill && !db_exec_text(conn, "BEGIN", "start the file's transaction"))
         goto db_failed;
-    if (opts->replace && !is_entity(kind) && !replace_days(&f))
+    if (replacing && !replace_days(&f, rs))
         goto db_failed_in_tx;
     idmap_clear(&f.days);
     bool ok = is_entity(kind) ? ld_entities_load(&f) : ld_events_load(&f, false);
@@ -666,6 +802,8 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     if (!opts->backfill && !db_exec_text(conn, "COMMIT", "commit the file"))
         goto db_failed;
     result = LD_LOADED;
+    if (replacing)
+        rs_record(rs, &f);
     if (!rej_close(&f.rej))
         result = LD_ERROR;
     double secs = adr_now() - t0;
@@ -722,6 +860,8 @@ done:
     else
         totals->files_failed++;
     idmap_free(&f.days);
+    if (replacing)
+        rs_release(rs, f.tenant);
     idmap_free(&f.dirty_tenants);
     return result;
 }
@@ -842,6 +982,7 @@ typedef struct load_queue {
     const ld_options *opts;
     const path_list *list;
     const size_t *order;
+    replace_set *rs; /* --replace: what the set replaced so far; else NULL */
     size_t next, end;
     bool error;
     ld_totals *totals;
@@ -877,7 +1018,8 @@ static void *load_worker(void *arg)
         pthread_mutex_unlock(&q->lock);
 
         ld_totals mine = {0};
-        ld_result r = load_file(w->conn, q->opts, q->list->paths[i], q->list->kinds[i], &mine);
+        ld_result r =
+            load_file(w->conn, q->opts, q->rs, q->list->paths[i], q->list->kinds[i], &mine);
 
         pthread_mutex_lock(&q->lock);
         add_totals(q->totals, &mine);
@@ -973,7 +1115,13 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
     size_t entities = 0;
     while (entities < list.count && is_entity(list.kinds[order[entities]]))
         entities++;
-    load_queue q = {.opts = opts, .list = &list, .order = order, .totals = totals};
+    replace_set rs;
+    rs_init(&rs);
+    load_queue q = {.opts = opts,
+                    .list = &list,
+                    .order = order,
+                    .rs = opts->replace && !opts->backfill ? &rs : NULL,
+                    .totals = totals};
     pthread_mutex_init(&q.lock, NULL);
     /* Entity files first, one by one: campaigns need their companies. */
     q.next = 0;
@@ -985,6 +1133,7 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
     run_workers(&q, conn);
     error = error || q.error;
     pthread_mutex_destroy(&q.lock);
+    rs_free(&rs);
     totals->seconds += adr_now() - t0;
     for (size_t i = 0; i < list.count; i++)
         free(list.paths[i]);
