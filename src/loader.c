@@ -240,30 +240,43 @@ static folder_claim claim_of(const char *name, size_t len, int64_t *tenant)
     return FOLDER_TENANT;
 }
 
+/* The last component of path[0..n) (trailing slashes ignored). */
+static const char *last_component(const char *path, size_t n, size_t *len)
+{
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    const char *start = path + n;
+    while (start > path && start[-1] != '/')
+        start--;
+    *len = (size_t)(path + n - start);
+    return start;
+}
+
 /*
  * The claim of the folder holding `given`, and that folder's name in
- * folder[].  The folder is resolved (so "clicks.csv" run inside incoming/42/
- * and "incoming/42//clicks.csv" both name folder 42) but the file itself is
- * not: a symbolic link's tenant is the folder holding the link, never the
- * folder of its target.
+ * folder[].  The folder is the one named in the path, links left as they
+ * are: a link's tenant is the folder holding the link (or the link to a
+ * folder, as named), never the folder of its target.  Only a path without a
+ * folder name ("clicks.csv" run inside incoming/42/, "./clicks.csv",
+ * "../42/x/../clicks.csv") is resolved to find one.
  */
 static folder_claim tenant_of_folder(const char *given, int64_t *tenant, char *folder,
                                      size_t folder_size)
 {
     char dir[PATH_MAX], resolved[PATH_MAX];
     const char *slash = strrchr(given, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - given) + 1, given);
-    const char *path = realpath(dir, resolved) ? resolved : dir;
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    const char *start = path + n;
-    while (start > path && start[-1] != '/')
-        start--;
-    size_t len = (size_t)(path + n - start);
+    size_t len = 0;
+    const char *start = slash ? last_component(given, (size_t)(slash - given), &len) : NULL;
+    bool named = start && len > 0 && !(len == 1 && start[0] == '.') &&
+                 !(len == 2 && start[0] == '.' && start[1] == '.') && start[0] != '/';
+    if (!named) {
+        if (!slash)
+            snprintf(dir, sizeof dir, ".");
+        else
+            snprintf(dir, sizeof dir, "%.*s", (int)(slash - given) + 1, given);
+        const char *path = realpath(dir, resolved) ? resolved : dir;
+        start = last_component(path, strlen(path), &len);
+    }
     snprintf(folder, folder_size, "%.*s", (int)len, start);
     return claim_of(start, len, tenant);
 }

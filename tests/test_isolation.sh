@@ -217,6 +217,17 @@ test_load_of_a_link_takes_the_tenant_of_the_links_folder() {
     assert_eq "1 0" "$(q "SELECT count(*) FROM clicks WHERE company_id = 2") $(q "SELECT count(*) FROM clicks WHERE company_id = 3")"
 }
 
+test_load_of_a_linked_folder_takes_the_tenant_of_the_links_name() {
+    entities
+    assert_exit 0 run -q
+    mkdir -p "$W/x/3"
+    clicks 2 two '2026-11-05 10:00:00' >"$W/x/3/clicks-x.csv"
+    ln -s 3 "$W/x/2"
+    out_rc "$ADR" load --rejects "$W/rejects" "$W/x/2"
+    assert_eq 0 "$RC" "exit code"
+    assert_eq "1 0" "$(q "SELECT count(*) FROM clicks WHERE company_id = 2") $(q "SELECT count(*) FROM clicks WHERE company_id = 3")"
+}
+
 test_run_takes_entity_files_only_from_the_top_of_incoming() {
     entities
     assert_exit 0 run -q
