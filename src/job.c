@@ -2,6 +2,7 @@
  * job.c - the stages of the nightly job after loading (see job.h).
  */
 #include "adreport/job.h"
+#include "adreport/atomic_file.h"
 #include "adreport/common.h"
 #include "adreport/db.h"
 #include "adreport/report.h"
@@ -12,6 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* reports/<company_id>/<period>/: the folders reports are written in. */
+#define JOB_REPORT_DEPTH 2
 
 int job_lock(PGconn *conn, const char *hint)
 {
@@ -47,6 +51,8 @@ int job_rollup_and_report(PGconn *conn, int64_t company, bool ranged, int32_t fr
         rpt.ncompanies = 1;
     }
     s->report_rc = rpt_run(conn, &rpt);
+    /* Temporaries of a report killed earlier, in months not written now. */
+    af_remove_stale_tree(reports_dir, JOB_REPORT_DEPTH);
     s->report_seconds = adr_now() - t0;
     return s->report_rc;
 }

@@ -353,4 +353,17 @@ test_archive_keeps_an_earlier_file_of_the_same_name() {
     assert_eq 2 "$(q "SELECT count(*) FROM clicks")"
 }
 
+test_run_removes_a_killed_reports_temporaries_in_every_month() {
+    entities
+    mkdir -p "$W/reports/2/2026-10"
+    sleep 0 &
+    local gone=$!
+    wait
+    : >"$W/reports/2/2026-10/.performance.xlsx.tmp.$gone"
+    : >"$W/reports/2/2026-10/.ads.csv.tmp.$$" # a live writer's: kept
+    assert_exit 0 run -q
+    [ ! -e "$W/reports/2/2026-10/.performance.xlsx.tmp.$gone" ] || fail "stale temporary kept"
+    [ -e "$W/reports/2/2026-10/.ads.csv.tmp.$$" ] || fail "a live writer's temporary removed"
+}
+
 run_tests
