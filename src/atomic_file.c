@@ -225,3 +225,44 @@ bool af_mkdirs(const char *path, char *error, size_t size)
     }
     return true;
 }
+
+/* Is `entry` ".<something>.tmp.<pid>" of a process that is gone? */
+static bool is_stale_temporary(const char *entry)
+{
+    const char *tmp = strstr(entry, ".tmp.");
+    if (entry[0] != '.' || !tmp || tmp == entry)
+        return false;
+    const char *last;
+    while ((last = strstr(tmp + 1, ".tmp.")) != NULL)
+        tmp = last;
+    char *end;
+    long pid = strtol(tmp + 5, &end, 10);
+    if (*end || end == tmp + 5 || pid <= 0 || pid == (long)getpid())
+        return false;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+void af_remove_stale_tree(const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
+            continue;
+        struct stat st;
+        if (lstat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (depth > 0 && e->d_name[0] != '.')
+                af_remove_stale_tree(path, depth - 1);
+        } else if (S_ISREG(st.st_mode) && is_stale_temporary(e->d_name)) {
+            unlink(path);
+        }
+    }
+    closedir(d);
+}

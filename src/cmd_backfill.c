@@ -86,7 +86,8 @@ int cmd_backfill(int argc, char **argv)
     PGconn *conn = db_connect(common.db);
     if (!conn)
         return ADR_EXIT_ERROR;
-    int rc = job_lock(conn);
+    int rc = job_lock(conn, "nothing was changed; run the same backfill again when the other "
+                            "job has finished");
     if (rc != ADR_EXIT_OK) {
         PQfinish(conn);
         return rc;

@@ -101,7 +101,7 @@ int cmd_run(int argc, char **argv)
     PGconn *conn = db_connect(common.db);
     if (!conn)
         return ADR_EXIT_ERROR;
-    int rc = job_lock(conn);
+    int rc = job_lock(conn, "nothing was done; the next scheduled run picks up the files");
     if (rc != ADR_EXIT_OK) {
         PQfinish(conn);
         return rc;

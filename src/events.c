@@ -335,6 +335,20 @@ bool ev_parse_timestamp(const char *s, size_t len, int64_t *usec, const char **w
     return true;
 }
 
+bool ev_event_time_in_range(int64_t usec, const char **why)
+{
+    /* The first and last instants of the years reports can name. */
+    const int64_t lo =
+        (days_from_civil(EV_MIN_EVENT_YEAR, 1, 1) - PG_EPOCH_DAYS_FROM_UNIX) * USEC_PER_DAY;
+    const int64_t hi =
+        (days_from_civil(EV_MAX_EVENT_YEAR + 1, 1, 1) - PG_EPOCH_DAYS_FROM_UNIX) * USEC_PER_DAY;
+    if (usec < lo)
+        return fail(why, "before 1900-01-01 00:00:00 UTC (reports cover 1900..9999)");
+    if (usec >= hi)
+        return fail(why, "after 9999-12-31 23:59:59.999999 UTC");
+    return true;
+}
+
 int32_t ev_day_of(int64_t usec)
 {
     /* Floor division: instants before 2000-01-01 belong to negative days. */

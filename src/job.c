@@ -2,6 +2,7 @@
  * job.c - the stages of the nightly job after loading (see job.h).
  */
 #include "adreport/job.h"
+#include "adreport/atomic_file.h"
 #include "adreport/common.h"
 #include "adreport/db.h"
 #include "adreport/report.h"
@@ -13,15 +14,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int job_lock(PGconn *conn)
+/* reports/<company_id>/<period>/: the folders reports are written in. */
+#define JOB_REPORT_DEPTH 2
+
+int job_lock(PGconn *conn, const char *hint)
 {
     int got = db_try_lock(conn, "run");
     if (got < 0)
         return ADR_EXIT_ERROR;
     if (got == 0) {
         adr_error("another adreport run or backfill is in progress on this database",
-                  "the run lock (a PostgreSQL advisory lock) is held by another session",
-                  "nothing was done; the next scheduled run picks up the files");
+                  "the run lock (a PostgreSQL advisory lock) is held by another session", hint);
         return ADR_EXIT_LOCKED;
     }
     return ADR_EXIT_OK;
@@ -48,6 +51,8 @@ int job_rollup_and_report(PGconn *conn, int64_t company, bool ranged, int32_t fr
         rpt.ncompanies = 1;
     }
     s->report_rc = rpt_run(conn, &rpt);
+    /* Temporaries of a report killed earlier, in months not written now. */
+    af_remove_stale_tree(reports_dir, JOB_REPORT_DEPTH);
     s->report_seconds = adr_now() - t0;
     return s->report_rc;
 }
@@ -67,6 +72,36 @@ static bool make_parents(char *path)
     return true;
 }
 
+/* The most ".N" names tried beside an archived file of the same name. */
+#define JOB_ARCHIVE_MAX_SUFFIX 1000
+
+/*
+ * rename() that never replaces: an archived file of the same name (a file
+ * re-sent under its old name) stays, and this one gets "<name>.1", ".2"...
+ * link() fails with EEXIST instead of overwriting, so two runs cannot race.
+ */
+static bool move_no_replace(const char *path, char *dest, size_t size)
+{
+    size_t n = strlen(dest);
+    for (int i = 0; i <= JOB_ARCHIVE_MAX_SUFFIX; i++) {
+        if (i > 0 && (size_t)snprintf(dest + n, size - n, ".%d", i) >= size - n)
+            return false;
+        if (link(path, dest) == 0)
+            return unlink(path) == 0;
+        if (errno == EEXIST)
+            continue;
+        if (errno != EPERM && errno != EOPNOTSUPP && errno != EXDEV)
+            return false;
+        /* No hard links here (or another filesystem: rename says EXDEV). */
+        struct stat st;
+        if (lstat(dest, &st) == 0)
+            continue;
+        return rename(path, dest) == 0;
+    }
+    errno = EEXIST;
+    return false;
+}
+
 bool job_archive(const char *incoming, const char *archive, const char *path)
 {
     size_t n = strlen(incoming);
@@ -78,7 +113,7 @@ bool job_archive(const char *incoming, const char *archive, const char *path)
     char dest[4096];
     char primary[4400];
     if ((size_t)snprintf(dest, sizeof dest, "%s/%s", archive, rel) >= sizeof dest ||
-        !make_parents(dest) || rename(path, dest) != 0) {
+        !make_parents(dest) || !move_no_replace(path, dest, sizeof dest)) {
         adr_error(adr_fmt(primary, sizeof primary, "could not archive \"%s\"", path),
                   strerror(errno),
                   errno == EXDEV ? "put --archive on the same filesystem as --incoming" : NULL);

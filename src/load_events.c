@@ -158,7 +158,8 @@ static void take_row(ev_loader *ev, const csvr_row *row)
     }
     const csvr_field *ft = field(ev, row, EC_TIME);
     int64_t usec;
-    if (!ft->ptr || !ev_parse_timestamp(ft->ptr, ft->len, &usec, &why)) {
+    if (!ft->ptr || !ev_parse_timestamp(ft->ptr, ft->len, &usec, &why) ||
+        !ev_event_time_in_range(usec, &why)) {
         reject_value(ev, row, "bad_time", EC_TIME, why ? why : "not a timestamp");
         return;
     }

@@ -138,6 +138,14 @@ bool ld_row_is_whole(ld_file *f, const csvr_row *row, int nfields)
     return true;
 }
 
+/* The hint for a file that could not be read: only gzip can be cut short. */
+static const char *gz_hint(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 3 && strcmp(path + n - 3, ".gz") == 0 ? "a .gz file may be truncated: send it again"
+                                                     : NULL;
+}
+
 bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
 {
     char err[256];
@@ -156,8 +164,7 @@ bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
         prog_file_update(f->prog, lf_input_offset(r), f->rows_good + f->rows_rejected);
     }
     if (n < 0)
-        ld_refuse(f, "a .gz file may be truncated: send it again", "could not read the file: %s",
-                  lf_error(r));
+        ld_refuse(f, gz_hint(f->path), "could not read the file: %s", lf_error(r));
     else if (!stop)
         stop = csvr_finish(p);
     f->bytes = lf_bytes_read(r);
@@ -168,29 +175,72 @@ bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
     return n >= 0 && !stop && !f->refused;
 }
 
-/* The tenant a folder name implies: all digits, 1..18 of them, not 0.  The
- * path is resolved first, so "clicks.csv" run inside incoming/42/ and
- * "incoming/42//clicks.csv" both name folder 42. */
-static int64_t tenant_of_folder(const char *given)
+/* What the name of the folder holding a file says about its tenant. */
+typedef enum folder_claim {
+    FOLDER_NONE,   /* not all digits: the folder names no tenant */
+    FOLDER_TENANT, /* a company id: 1..18 digits, no leading zero */
+    FOLDER_BAD,    /* all digits but no usable id: 0, 00, 042, 19+ digits */
+} folder_claim;
+
+/* A company id is at most 18 digits (below INT64_MAX, whatever follows). */
+#define LD_MAX_TENANT_DIGITS 18
+
+static folder_claim claim_of(const char *name, size_t len, int64_t *tenant)
 {
-    char resolved[PATH_MAX];
-    const char *path = realpath(given, resolved) ? resolved : given;
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return 0;
-    const char *start = slash;
+    *tenant = 0;
+    if (len == 0)
+        return FOLDER_NONE;
+    for (size_t i = 0; i < len; i++)
+        if (name[i] < '0' || name[i] > '9')
+            return FOLDER_NONE;
+    if (len > LD_MAX_TENANT_DIGITS || name[0] == '0')
+        return FOLDER_BAD;
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++)
+        v = v * 10 + (name[i] - '0');
+    *tenant = v;
+    return FOLDER_TENANT;
+}
+
+/* The last component of path[0..n) (trailing slashes ignored). */
+static const char *last_component(const char *path, size_t n, size_t *len)
+{
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    const char *start = path + n;
     while (start > path && start[-1] != '/')
         start--;
-    size_t len = (size_t)(slash - start);
-    if (len == 0 || len > 18)
-        return 0;
-    int64_t v = 0;
-    for (const char *c = start; c < slash; c++) {
-        if (*c < '0' || *c > '9')
-            return 0;
-        v = v * 10 + (*c - '0');
+    *len = (size_t)(path + n - start);
+    return start;
+}
+
+/*
+ * The claim of the folder holding `given`, and that folder's name in
+ * folder[].  The folder is the one named in the path, links left as they
+ * are: a link's tenant is the folder holding the link (or the link to a
+ * folder, as named), never the folder of its target.  Only a path without a
+ * folder name ("clicks.csv" run inside incoming/42/, "./clicks.csv",
+ * "../42/x/../clicks.csv") is resolved to find one.
+ */
+static folder_claim tenant_of_folder(const char *given, int64_t *tenant, char *folder,
+                                     size_t folder_size)
+{
+    char dir[PATH_MAX], resolved[PATH_MAX];
+    const char *slash = strrchr(given, '/');
+    size_t len = 0;
+    const char *start = slash ? last_component(given, (size_t)(slash - given), &len) : NULL;
+    bool named = start && len > 0 && !(len == 1 && start[0] == '.') &&
+                 !(len == 2 && start[0] == '.' && start[1] == '.') && start[0] != '/';
+    if (!named) {
+        if (!slash)
+            snprintf(dir, sizeof dir, ".");
+        else
+            snprintf(dir, sizeof dir, "%.*s", (int)(slash - given) + 1, given);
+        const char *path = realpath(dir, resolved) ? resolved : dir;
+        start = last_component(path, strlen(path), &len);
     }
-    return v;
+    snprintf(folder, folder_size, "%.*s", (int)len, start);
+    return claim_of(start, len, tenant);
 }
 
 static void int_str(char *buf, size_t size, int64_t v)
@@ -277,13 +327,128 @@ static bool lock_tenant_days(PGconn *conn, int64_t company)
     return res != NULL;
 }
 
-static bool replace_days(ld_file *f)
+/*
+ * --replace with several files: the set replaces the tenant's events on the
+ * union of the files' days.  Files sharing a day (logs spill over midnight)
+ * must not clear each other's rows, so each file clears only the days that no
+ * earlier file of the set (same tenant and kind) has replaced and committed.
+ * The files of one tenant load one after another (in this process: `busy`;
+ * across processes: the replace lock), so the days a file finds recorded are
+ * exactly those committed before it.
+ */
+typedef struct replaced_days {
+    int64_t tenant;
+    ld_kind kind;
+    idmap days;
+} replaced_days;
+
+typedef struct replace_set {
+    pthread_mutex_t lock; /* guards everything below */
+    pthread_cond_t idle;  /* a tenant left busy[] */
+    replaced_days *done;
+    size_t count, cap;
+    int64_t busy[LD_MAX_JOBS]; /* tenants with a file loading now */
+    int nbusy;
+} replace_set;
+
+static void rs_init(replace_set *rs)
+{
+    memset(rs, 0, sizeof *rs);
+    pthread_mutex_init(&rs->lock, NULL);
+    pthread_cond_init(&rs->idle, NULL);
+}
+
+static void rs_free(replace_set *rs)
+{
+    for (size_t i = 0; i < rs->count; i++)
+        idmap_free(&rs->done[i].days);
+    free(rs->done);
+    pthread_cond_destroy(&rs->idle);
+    pthread_mutex_destroy(&rs->lock);
+}
+
+static bool rs_is_busy(const replace_set *rs, int64_t tenant)
+{
+    for (int i = 0; i < rs->nbusy; i++)
+        if (rs->busy[i] == tenant)
+            return true;
+    return false;
+}
+
+/* Wait until no other file of the tenant is loading; then it is ours. */
+static void rs_acquire(replace_set *rs, int64_t tenant)
+{
+    pthread_mutex_lock(&rs->lock);
+    while (rs_is_busy(rs, tenant))
+        pthread_cond_wait(&rs->idle, &rs->lock);
+    rs->busy[rs->nbusy++] = tenant;
+    pthread_mutex_unlock(&rs->lock);
+}
+
+static void rs_release(replace_set *rs, int64_t tenant)
+{
+    pthread_mutex_lock(&rs->lock);
+    for (int i = 0; i < rs->nbusy; i++)
+        if (rs->busy[i] == tenant) {
+            rs->busy[i] = rs->busy[--rs->nbusy];
+            break;
+        }
+    pthread_cond_broadcast(&rs->idle);
+    pthread_mutex_unlock(&rs->lock);
+}
+
+/* The days already replaced for tenant and kind (created empty). */
+static idmap *rs_days(replace_set *rs, int64_t tenant, ld_kind kind)
+{
+    for (size_t i = 0; i < rs->count; i++)
+        if (rs->done[i].tenant == tenant && rs->done[i].kind == kind)
+            return &rs->done[i].days;
+    if (rs->count == rs->cap) {
+        rs->cap = rs->cap ? rs->cap * 2 : 16;
+        rs->done = adr_xrealloc(rs->done, rs->cap * sizeof *rs->done);
+    }
+    replaced_days *d = &rs->done[rs->count++];
+    d->tenant = tenant;
+    d->kind = kind;
+    idmap_init(&d->days);
+    return &d->days;
+}
+
+/* After the file committed: its days are part of the replacement now. */
+static void rs_record(replace_set *rs, const ld_file *f)
+{
+    pthread_mutex_lock(&rs->lock);
+    idmap *done = rs_days(rs, f->tenant, f->kind);
+    size_t pos = 0;
+    int64_t day, one;
+    while (idmap_next(&f->days, &pos, &day, &one))
+        idmap_put(done, day, 1);
+    pthread_mutex_unlock(&rs->lock);
+}
+
+static bool replace_days(ld_file *f, replace_set *rs)
 {
     if (!lock_tenant_days(f->conn, f->tenant))
         return false;
     const char *sql =
         f->kind == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions";
-    return exec_days(f, sql, NO_RANGE, true, "delete the days being replaced");
+    /* Only the file's days that no earlier file of the set replaced. */
+    idmap todo;
+    idmap_init(&todo);
+    pthread_mutex_lock(&rs->lock);
+    idmap *done = rs_days(rs, f->tenant, f->kind);
+    size_t pos = 0;
+    int64_t day, one;
+    while (idmap_next(&f->days, &pos, &day, &one))
+        if (!idmap_get(done, day, NULL))
+            idmap_put(&todo, day, 1);
+    pthread_mutex_unlock(&rs->lock);
+    idmap own = f->days;
+    f->days = todo;
+    bool ok = exec_days(f, sql, NO_RANGE, true, "delete the days being replaced");
+    f->days = own;
+    idmap_free(&todo);
+    return ok;
 }
 
 static bool mark_dirty(ld_file *f)
@@ -391,37 +556,93 @@ static ld_result rollback(ld_file *f, ld_result result)
     return result;
 }
 
-/* With opts->incoming_root: is path exactly <root>/<digits>/<file>? */
-static bool in_tenant_folder(const char *root, const char *path)
+/*
+ * With opts->incoming_root: how deep under the root path is.  Returns the
+ * number of folders between the root and the file (0: at the top) and sets
+ * *folder and *len to the first one.  The walk builds paths as <root>/<name>/...,
+ * so this reads the path as written: the tenant is the folder where `run`
+ * found the file.
+ */
+static int depth_under_root(const char *root, const char *path, const char **folder, size_t *len)
 {
     size_t n = strlen(root);
     while (n > 0 && root[n - 1] == '/')
         n--;
+    *folder = NULL;
+    *len = 0;
     if (strncmp(path, root, n) != 0 || path[n] != '/')
-        return false;
+        return -1;
     const char *rel = path + n;
-    while (*rel == '/')
-        rel++;
-    const char *slash = strchr(rel, '/');
-    if (!slash || slash == rel || strchr(slash + 1, '/'))
-        return false;
-    for (const char *c = rel; c < slash; c++)
-        if (*c < '0' || *c > '9')
-            return false;
-    return true;
+    int depth = 0;
+    for (;;) {
+        while (*rel == '/')
+            rel++;
+        const char *slash = strchr(rel, '/');
+        if (!slash)
+            return depth;
+        if (depth == 0) {
+            *folder = rel;
+            *len = (size_t)(slash - rel);
+        }
+        depth++;
+        rel = slash;
+    }
+}
+
+/* `run`: entity files at the top of --incoming, logs in <incoming>/<id>/. */
+static int64_t resolve_incoming_tenant(ld_file *f, const char *path)
+{
+    const char *folder;
+    size_t len;
+    int depth = depth_under_root(f->opts->incoming_root, path, &folder, &len);
+    if (is_entity(f->kind)) {
+        /* Entity files span tenants: never a tenant of their folder's name,
+         * and only the top of --incoming holds them. */
+        if (depth != 0)
+            ld_refuse(f, "put companies, campaigns and ads files at the top of the incoming folder",
+                      "an entity file below the top of the incoming folder");
+        return 0;
+    }
+    int64_t t = 0;
+    folder_claim claim = depth == 1 ? claim_of(folder, len, &t) : FOLDER_NONE;
+    if (claim == FOLDER_TENANT) {
+        f->tenant_forced = true;
+        return t;
+    }
+    if (claim == FOLDER_BAD)
+        ld_refuse(f, "name each company's folder after its id (incoming/42/...)",
+                  "the folder \"%.*s\" is not a usable company id (1 to %d digits, no leading "
+                  "zero, not 0)",
+                  (int)len, folder, LD_MAX_TENANT_DIGITS);
+    else
+        ld_refuse(f, "put each company's logs in <incoming>/<company_id>/",
+                  "a log file outside a company folder of the incoming folder");
+    return 0;
 }
 
 /* Resolve the file's tenant; 0 with f->refused set when it cannot be told. */
 static int64_t resolve_tenant(ld_file *f, const char *path)
 {
-    if (f->opts->incoming_root && !is_entity(f->kind) &&
-        !in_tenant_folder(f->opts->incoming_root, path)) {
-        ld_refuse(f, "put each company's logs in <incoming>/<company_id>/",
-                  "a log file outside a company folder of the incoming folder");
+    if (f->opts->incoming_root)
+        return resolve_incoming_tenant(f, path);
+    char folder[NAME_MAX + 1];
+    int64_t t;
+    folder_claim claim = tenant_of_folder(path, &t, folder, sizeof folder);
+    if (claim == FOLDER_BAD) {
+        ld_refuse(f, "move the file to a folder that is not all digits, or to the company's folder",
+                  "the folder \"%s\" looks like a company id but is not a usable one (1 to %d "
+                  "digits, no leading zero, not 0)",
+                  folder, LD_MAX_TENANT_DIGITS);
         return 0;
     }
-    int64_t t = tenant_of_folder(path);
-    if (!t)
+    if (claim == FOLDER_TENANT && f->opts->company && f->opts->company != t) {
+        /* Never let --company move one tenant's file into another. */
+        ld_refuse(f, "pass the file of the right company, or move it out of an all-digit folder",
+                  "the file is in the folder of company %lld but --company is %lld", (long long)t,
+                  (long long)f->opts->company);
+        return 0;
+    }
+    if (claim != FOLDER_TENANT)
         t = f->opts->company;
     f->tenant_forced = t != 0;
     if (t || is_entity(f->kind))
@@ -472,8 +693,8 @@ static sum_status summary_status(ld_result result, const ld_file *f)
 }
 
 /* Load one file in its own transaction.  Prints its line. */
-static ld_result load_file(PGconn *conn, const ld_options *opts, const char *path, ld_kind kind,
-                           ld_totals *totals)
+static ld_result load_file(PGconn *conn, const ld_options *opts, replace_set *rs, const char *path,
+                           ld_kind kind, ld_totals *totals)
 {
     double t0 = adr_now();
     const char *slash = strrchr(path, '/');
@@ -487,14 +708,24 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     const char *why = NULL; /* for the summary: why a file failed */
     f.prog = prog_file_begin(f.name, stat(path, &st) == 0 ? (uint64_t)st.st_size : 0,
                              weight_of(opts, kind));
+    bool replacing = false; /* holds the tenant in rs */
 
+    if (!ev_valid_utf8(f.name, strlen(f.name))) {
+        /* The ledger keeps the name as text: the server would refuse it. */
+        ld_refuse(&f, "rename the file (names must be UTF-8)", "the file name is not valid UTF-8");
+        goto refused;
+    }
     f.tenant = resolve_tenant(&f, path);
     if (f.refused)
         goto refused;
+    if (stat(path, &st) != 0) {
+        ld_refuse(&f, NULL, "could not read the file: %s", strerror(errno));
+        goto refused;
+    }
+    err[0] = '\0';
     prog_file_pass(f.prog, "hashing", false, LD_WEIGHT_HASH);
-    if (stat(path, &st) != 0 || !lf_hash_file(path, sha, err, sizeof err, hash_progress, &f)) {
-        ld_refuse(&f, "a .gz file may be truncated: send it again", "could not read the file: %s",
-                  errno && !err[0] ? strerror(errno) : err);
+    if (!lf_hash_file(path, sha, err, sizeof err, hash_progress, &f)) {
+        ld_refuse(&f, gz_hint(path), "could not read the file: %s", err[0] ? err : "read error");
         goto refused;
     }
     if (f.tenant && !is_entity(kind)) {
@@ -531,11 +762,15 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
         f.rej.count = 0;
         rej_init(&f.rej, opts->rejects_dir, tenant_dir, f.name);
     }
+    if (rs && !is_entity(kind)) {
+        rs_acquire(rs, f.tenant);
+        replacing = true;
+    }
     if (!opts->backfill && !db_exec_text(conn, "BEGIN", "start the file's transaction"))
         goto db_failed;
-    if (opts->replace && !is_entity(kind))
+    if (replacing)
         prog_file_pass(f.prog, "locking", false, 0); /* waits for other loads of the tenant */
-    if (opts->replace && !is_entity(kind) && !replace_days(&f))
+    if (replacing && !replace_days(&f, rs))
         goto db_failed_in_tx;
     idmap_clear(&f.days);
     prog_file_pass(f.prog, "loading", true, LD_WEIGHT_LOAD);
@@ -588,6 +823,8 @@ static ld_result load_file(PGconn *conn, const ld_options *opts, const char *pat
     if (!opts->backfill && !db_exec_text(conn, "COMMIT", "commit the file"))
         goto db_failed;
     result = LD_LOADED;
+    if (replacing)
+        rs_record(rs, &f);
     if (!rej_close(&f.rej))
         result = LD_ERROR;
     double secs = adr_now() - t0;
@@ -655,6 +892,8 @@ done:
     else
         totals->files_failed++;
     idmap_free(&f.days);
+    if (replacing)
+        rs_release(rs, f.tenant);
     idmap_free(&f.dirty_tenants);
     return result;
 }
@@ -679,7 +918,21 @@ static void add_path(path_list *l, const char *path, ld_kind kind)
     l->count++;
 }
 
-static bool walk(path_list *l, const char *dir, ld_kind forced)
+/* A file that is refused before it is looked at: counts as failed. */
+static void refuse_path(ld_totals *totals, const char *path, const char *detail, const char *hint)
+{
+    char primary[4200];
+    adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", path), detail, hint);
+    totals->files_failed++;
+}
+
+/*
+ * Walk a folder.  Symbolic links are not followed (a link in folder 2 must
+ * never feed the tenant of its target's folder, nor a folder be walked
+ * twice) and only regular files are read (a FIFO would block forever):
+ * anything else is refused.
+ */
+static bool walk(path_list *l, const char *dir, ld_kind forced, ld_totals *totals)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -697,10 +950,20 @@ static bool walk(path_list *l, const char *dir, ld_kind forced)
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
             continue;
         struct stat st;
-        if (stat(path, &st) != 0)
+        if (lstat(path, &st) != 0)
             continue;
+        if (S_ISLNK(st.st_mode)) {
+            refuse_path(totals, path, "a symbolic link: links are not followed",
+                        "put the file itself in the folder");
+            continue;
+        }
         if (S_ISDIR(st.st_mode)) {
-            ok &= walk(l, path, forced);
+            ok &= walk(l, path, forced, totals);
+            continue;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            refuse_path(totals, path, "not a regular file (a FIFO, socket or device)",
+                        "only regular files are read");
             continue;
         }
         ld_kind kind = forced ? forced : ld_kind_from_name(e->d_name);
@@ -751,6 +1014,7 @@ typedef struct load_queue {
     const ld_options *opts;
     const path_list *list;
     const size_t *order;
+    replace_set *rs; /* --replace: what the set replaced so far; else NULL */
     size_t next, end;
     bool error;
     ld_totals *totals;
@@ -786,7 +1050,8 @@ static void *load_worker(void *arg)
         pthread_mutex_unlock(&q->lock);
 
         ld_totals mine = {0};
-        ld_result r = load_file(w->conn, q->opts, q->list->paths[i], q->list->kinds[i], &mine);
+        ld_result r =
+            load_file(w->conn, q->opts, q->rs, q->list->paths[i], q->list->kinds[i], &mine);
 
         pthread_mutex_lock(&q->lock);
         add_totals(q->totals, &mine);
@@ -852,7 +1117,10 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
             sum_file(paths[i], NULL, 0, SUM_REFUSED, strerror(errno), 0, 0, 0);
             totals->files_failed++;
         } else if (S_ISDIR(st.st_mode)) {
-            error |= !walk(&list, paths[i], opts->kind);
+            error |= !walk(&list, paths[i], opts->kind, totals);
+        } else if (!S_ISREG(st.st_mode)) {
+            refuse_path(totals, paths[i], "not a regular file (a FIFO, socket or device)",
+                        "only regular files are read");
         } else {
             ld_kind kind =
                 opts->kind ? opts->kind
@@ -890,7 +1158,13 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
     size_t entities = 0;
     while (entities < list.count && is_entity(list.kinds[order[entities]]))
         entities++;
-    load_queue q = {.opts = opts, .list = &list, .order = order, .totals = totals};
+    replace_set rs;
+    rs_init(&rs);
+    load_queue q = {.opts = opts,
+                    .list = &list,
+                    .order = order,
+                    .rs = opts->replace && !opts->backfill ? &rs : NULL,
+                    .totals = totals};
     pthread_mutex_init(&q.lock, NULL);
     /* Entity files first, one by one: campaigns need their companies. */
     q.next = 0;
@@ -903,6 +1177,7 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
     error = error || q.error;
     pthread_mutex_destroy(&q.lock);
     prog_end();
+    rs_free(&rs);
     totals->seconds += adr_now() - t0;
     sum_stage("load", adr_now() - t0);
     for (size_t i = 0; i < list.count; i++)

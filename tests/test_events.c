@@ -415,6 +415,39 @@ static void test_timestamp_offset_may_leave_year_range_in_utc(void **state)
     assert_true(ts_ok("9999-12-31 23:59:59.999999-14:00") == INT64_C(0x0380e7174d4e77ff));
 }
 
+static bool ts_in_range(const char *in)
+{
+    const char *why = NULL;
+    return ev_event_time_in_range(ts_ok(in), &why);
+}
+
+static void test_event_time_range_is_1900_to_9999_in_utc(void **state)
+{
+    (void)state;
+    assert_true(ts_in_range("1900-01-01 00:00:00"));
+    assert_true(ts_in_range("9999-12-31 23:59:59.999999"));
+    assert_true(ts_in_range("1900-01-01 00:30:00+00:30"));
+    assert_false(ts_in_range("1899-12-31 23:59:59.999999"));
+    assert_false(ts_in_range("1900-01-01 00:30:00+01:00"));
+    assert_false(ts_in_range("0001-01-01 00:30:00+01:00"));
+    assert_false(ts_in_range("9999-12-31 23:30:00-01:00"));
+    assert_false(ts_in_range("0001-01-01 00:00:00"));
+}
+
+/* Inputs PostgreSQL stores but adreport rejects on purpose (README, row
+ * rules): a writer that emits them is broken, and each has a plain form. */
+static void test_doubtful_inputs_postgres_takes_are_rejected(void **state)
+{
+    (void)state;
+    assert_cost_rejected("-0", NULL);
+    assert_cost_rejected("+1", NULL);
+    assert_cost_rejected("1e-3", NULL);
+    assert_ts_rejected("2026-11-01 23:59:60", NULL);
+    assert_ts_rejected("2026-11-01 24:00:00", NULL);
+    assert_ip_rejected(LIT("1.2.3.4/32"), NULL);
+    assert_ip_rejected(LIT("01.2.3.4"), NULL);
+}
+
 static void test_timestamp_accepts_offset_limits(void **state)
 {
     (void)state;
@@ -1196,6 +1229,8 @@ int main(void)
         cmocka_unit_test(test_timestamp_z_suffix_means_utc),
         cmocka_unit_test(test_timestamp_with_offset_converts_to_utc),
         cmocka_unit_test(test_timestamp_offset_may_leave_year_range_in_utc),
+        cmocka_unit_test(test_event_time_range_is_1900_to_9999_in_utc),
+        cmocka_unit_test(test_doubtful_inputs_postgres_takes_are_rejected),
         cmocka_unit_test(test_timestamp_accepts_offset_limits),
         cmocka_unit_test(test_timestamp_rejects_offset_hour_above_14),
         cmocka_unit_test(test_timestamp_rejects_offset_minute_above_59),

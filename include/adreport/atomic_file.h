@@ -94,4 +94,13 @@ const char *af_hint(int error_no);
  */
 bool af_mkdirs(const char *path, char *error, size_t size);
 
+/*
+ * af_remove_stale_tree - remove every ".<name>.tmp.<pid>" whose process is
+ * gone in dir and the folders below it, `depth` levels deep (2 for
+ * reports/<company_id>/<period>/).  A killed report's temporaries then go at
+ * the next run, not when that tenant-month is written again.  Symbolic links
+ * are not followed.  Example: af_remove_stale_tree("reports", 2).
+ */
+void af_remove_stale_tree(const char *dir, int depth);
+
 #endif

@@ -74,6 +74,21 @@ bool ev_parse_int64(const char *s, size_t len, int64_t *out, const char **why);
  */
 bool ev_parse_timestamp(const char *s, size_t len, int64_t *usec, const char **why);
 
+/*
+ * The UTC years an event may fall in: reports name months 1900-01..9999-12,
+ * so an event outside them could be stored but never reported, and one
+ * past 9999 has no date PostgreSQL can turn it into.
+ */
+#define EV_MIN_EVENT_YEAR 1900
+#define EV_MAX_EVENT_YEAR 9999
+
+/*
+ * ev_event_time_in_range - true when a timestamp from ev_parse_timestamp
+ * (after its offset) falls in EV_MIN_EVENT_YEAR..EV_MAX_EVENT_YEAR UTC; else
+ * false with *why set.  Example: "9999-12-31 23:30:00-01:00" is out of range.
+ */
+bool ev_event_time_in_range(int64_t usec, const char **why);
+
 /* ev_day_of - the UTC day number (days since 2000-01-01) of a timestamp. */
 int32_t ev_day_of(int64_t usec);
 

@@ -23,9 +23,10 @@ typedef struct job_summary {
 
 /*
  * job_lock - take the database-wide run lock.  Returns ADR_EXIT_OK, or
- * ADR_EXIT_LOCKED after saying that another run holds it, or ADR_EXIT_ERROR.
+ * ADR_EXIT_LOCKED after saying that another run holds it (with `hint`: what
+ * the caller should do), or ADR_EXIT_ERROR.
  */
-int job_lock(PGconn *conn);
+int job_lock(PGconn *conn, const char *hint);
 
 /*
  * job_rollup_and_report - roll up what changed (restricted to `company` when
