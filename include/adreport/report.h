@@ -111,12 +111,14 @@ typedef struct rpt_model {
     int64_t company_id;
     char *company_name; /* companies.name, owned */
     rpt_period period;
-    char generated_at[32]; /* "2026-11-26 03:00:12 UTC", the database's clock */
-    rpt_table campaigns;   /* every campaign, by campaign_id: campaigns.csv, sheet Campaigns */
-    rpt_table ads;         /* every ad, by ad_id: ads.csv, sheet Ads */
-    rpt_table daily;       /* day x campaign with activity: daily.csv, sheet Daily */
-    rpt_table days;        /* every day of the period with the tenant's totals (Summary) */
-    rpt_table totals;      /* one row: the period's totals and KPIs (Summary) */
+    char generated_at[32];           /* "2026-11-26 03:00:12 UTC", the database's clock */
+    char data_through[RPT_DAY_SIZE]; /* the tenant's latest UTC day with a loaded
+                                        event, "2026-11-25"; "" when none */
+    rpt_table campaigns; /* every campaign, by campaign_id: campaigns.csv, sheet Campaigns */
+    rpt_table ads;       /* every ad, by ad_id: ads.csv, sheet Ads */
+    rpt_table daily;     /* day x campaign with activity: daily.csv, sheet Daily */
+    rpt_table days;      /* every day of the period with the tenant's totals (Summary) */
+    rpt_table totals;    /* one row: the period's totals and KPIs (Summary) */
 } rpt_model;
 
 /*
