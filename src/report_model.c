@@ -396,6 +396,7 @@ bool rpt_model_load(PGconn *conn, int64_t company_id, const rpt_period *period, 
     memset(m, 0, sizeof *m);
     m->company_id = company_id;
     m->period = *period;
+    m->time_zone = RPT_TIME_ZONE;
     table_init(&m->campaigns, "campaigns.csv", "Campaigns", campaign_columns,
                NCOLS(campaign_columns));
     table_init(&m->ads, "ads.csv", "Ads", ad_columns, NCOLS(ad_columns));

@@ -6,6 +6,7 @@
 #include "adreport/atomic_file.h"
 #include "adreport/common.h"
 #include "adreport/db.h"
+#include "adreport/manifest.h"
 #include "adreport/report.h"
 
 #include <errno.h>
@@ -88,8 +89,16 @@ static void *write_files(void *arg)
         adr_error(adr_fmt(primary, sizeof primary, "could not create report folder \"%s\"", t->dir),
                   error, af_hint(err));
     }
+    /* The tenant's download manifest (manifest.h) lists the folder without
+     * files while they are replaced, and hashed again once published. */
+    bool listed =
+        t->ok && manifest_withdraw(t->job->company_id, t->o->out_dir, t->job->period.label);
+    t->ok = listed;
     t->ok = t->ok && (!(t->o->formats & RPT_FORMAT_CSV) || rpt_write_csv(&t->model, t->dir));
     t->ok = t->ok && (!(t->o->formats & RPT_FORMAT_XLSX) || rpt_write_xlsx(&t->model, t->dir));
+    if (listed) /* on failure too: the folder's previous files are listed again */
+        t->ok =
+            manifest_update(t->job->company_id, t->o->out_dir, t->ok ? &t->model : NULL) && t->ok;
     return NULL;
 }
 

@@ -37,6 +37,10 @@
 #define RPT_FORMAT_XLSX 2u
 #define RPT_FORMAT_ALL (RPT_FORMAT_CSV | RPT_FORMAT_XLSX)
 
+/* The time zone of report periods and days.  One place: per-tenant zones
+ * will replace this where rpt_model_load fills rpt_model.time_zone. */
+#define RPT_TIME_ZONE "UTC"
+
 /* The default output folder. */
 #define RPT_DEFAULT_OUT "reports"
 
@@ -112,6 +116,7 @@ typedef struct rpt_model {
     char *company_name; /* companies.name, owned */
     rpt_period period;
     char generated_at[32];           /* "2026-11-26 03:00:12 UTC", the database's clock */
+    const char *time_zone;           /* of the period and days: RPT_TIME_ZONE */
     char data_through[RPT_DAY_SIZE]; /* the tenant's latest UTC day with a loaded
                                         event, "2026-11-25"; "" when none */
     rpt_table campaigns; /* every campaign, by campaign_id: campaigns.csv, sheet Campaigns */
