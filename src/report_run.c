@@ -25,6 +25,7 @@ void rpt_options_init(rpt_options *o)
     snprintf(month, sizeof month, "%.7s", yesterday);
     rpt_period_month(&o->period, month, yesterday, &why);
     o->formats = RPT_FORMAT_ALL;
+    o->csv_bom = true;
     o->out_dir = RPT_DEFAULT_OUT;
 }
 
@@ -94,7 +95,8 @@ static void *write_files(void *arg)
     bool listed =
         t->ok && manifest_withdraw(t->job->company_id, t->o->out_dir, t->job->period.label);
     t->ok = listed;
-    t->ok = t->ok && (!(t->o->formats & RPT_FORMAT_CSV) || rpt_write_csv(&t->model, t->dir));
+    t->ok = t->ok &&
+            (!(t->o->formats & RPT_FORMAT_CSV) || rpt_write_csv(&t->model, t->dir, t->o->csv_bom));
     t->ok = t->ok && (!(t->o->formats & RPT_FORMAT_XLSX) || rpt_write_xlsx(&t->model, t->dir));
     if (listed) /* on failure too: the folder's previous files are listed again */
         t->ok =

@@ -725,7 +725,7 @@ def escaped(s):
 for table, fname, idcol, namecol in (("campaigns", "campaigns.csv", "campaign_id", "campaign_name"),
                                      ("ads", "ads.csv", "ad_id", "ad_name")):
     want = names(table)
-    with open(f"{d}/{fname}", newline="", encoding="utf-8") as f:
+    with open(f"{d}/{fname}", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     got = {int(r[idcol]): r[namecol] for r in rows}
     for i, name in want.items():

@@ -39,11 +39,12 @@ seed() {
 }
 
 # expect_file FILE RECORD... - FILE holds exactly these CSV records, each
-# ended by CRLF (a record may itself hold a quoted line break).
+# ended by CRLF (a record may itself hold a quoted line break), after the
+# UTF-8 byte-order mark (the default; NO_BOM=1 expects none).
 expect_file() {
     local file=$1
     shift
-    printf '%s\r\n' "$@" >"$file.expected"
+    { [ -n "${NO_BOM:-}" ] || printf '\xef\xbb\xbf'; printf '%s\r\n' "$@"; } >"$file.expected"
     if ! cmp -s "$file.expected" "$file"; then
         diff -u <(cat -A "$file.expected") <(cat -A "$file") >&2 || true
         fail "$file differs from the expected text"
@@ -92,7 +93,7 @@ test_csv_parses_back_to_the_names() {
     "$ADR" report -q --company 1 --month 2024-03 --format csv --out "$W/out"
     $PY - "$W/out/1/2024-03/campaigns.csv" <<'PY'
 import csv, sys
-rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"click\")", rows[1]
 assert rows[2][1] == 'Brand, "Q1"\nSüd', rows[2]
 assert all(len(r) == 13 for r in rows), rows
@@ -165,7 +166,7 @@ test_xlsx_opens_in_libreoffice() {
 csv_column() {
     $PY - "$1" "$2" <<'PY'
 import csv, sys
-rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 i = rows[0].index(sys.argv[2])
 print("\n".join(r[i] for r in rows[1:]))
 PY

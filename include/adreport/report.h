@@ -135,7 +135,7 @@ typedef struct rpt_model {
  * caller calls rpt_model_free(m).
  * Example:
  *     rpt_model m;
- *     if (rpt_model_load(conn, 7, &period, &m)) { rpt_write_csv(&m, dir); rpt_model_free(&m); }
+ *     if (rpt_model_load(conn, 7, &period, &m)) { rpt_write_csv(&m, dir, true); ... }
  */
 bool rpt_model_load(PGconn *conn, int64_t company_id, const rpt_period *period, rpt_model *m);
 
@@ -155,14 +155,18 @@ void rpt_csv_field(FILE *out, const char *value, bool text);
 /* rpt_csv_table - write the header row and all rows of t, lines ending in CRLF. */
 void rpt_csv_table(FILE *out, const rpt_table *t);
 
+/* The UTF-8 byte-order mark: Excel on Windows reads a CSV without it in the
+ * legacy code page (mojibake for "Café"), with it as UTF-8. */
+#define RPT_UTF8_BOM "\xEF\xBB\xBF"
+
 /*
  * rpt_write_csv - publish campaigns.csv, ads.csv and daily.csv in folder dir
- * (which must exist).  The three are written and synced under temporary names
- * first and renamed into place only when all three succeeded.  Returns false
- * after printing a three-part error; the previous files are then untouched
- * and no temporary file remains.
+ * (which must exist), each starting with RPT_UTF8_BOM when bom is true.  The three are written and
+ * synced under temporary names first and renamed into place only when all three succeeded.  Returns
+ * false after printing a three-part error; the previous files are then untouched and no temporary
+ * file remains.
  */
-bool rpt_write_csv(const rpt_model *m, const char *dir);
+bool rpt_write_csv(const rpt_model *m, const char *dir, bool bom);
 
 /*
  * rpt_write_xlsx - publish performance.xlsx in folder dir (which must exist):
@@ -184,11 +188,12 @@ typedef struct rpt_options {
                           is then unused (companies still restricts) */
     rpt_period period; /* the period for every tenant (unless changed) */
     unsigned formats;  /* RPT_FORMAT_CSV | RPT_FORMAT_XLSX */
+    bool csv_bom;      /* CSV files start with RPT_UTF8_BOM (default true) */
     const char *out_dir;
 } rpt_options;
 
 /* rpt_options_init - the defaults: every tenant, the month of yesterday
- * (UTC), both formats, RPT_DEFAULT_OUT. */
+ * (UTC), both formats, CSV with a byte-order mark, RPT_DEFAULT_OUT. */
 void rpt_options_init(rpt_options *o);
 
 /*
