@@ -275,7 +275,7 @@ mixed, stray = [], []
 for root, _, files in os.walk(rep):
     kinds = set()
     for name in files:
-        if name.startswith("."):
+        if name.startswith(".") or name == "index.json":
             continue  # a temporary file of the killed process: never downloaded
         p = os.path.join(root, name)
         rel = os.path.relpath(p, rep)
@@ -307,6 +307,13 @@ print(f"trial {trial}: killed after {delay} s: {states['old']} old files, {state
       + (f"; old and new CSVs side by side in {', '.join(mixed)}" if mixed else "")
       + (f"; stray files left: {', '.join(stray)}" if stray else ""))
 PY
+        # The download manifest never lists a stale size or hash: the killed
+        # report's folder is listed without files while they are replaced.
+        local tenant
+        for tenant in "$W"/rep/*/; do
+            $PY tests/check_manifest.py "$tenant" >/dev/null ||
+                fail "index.json of $tenant after trial $trial (killed after $delay s)"
+        done
     done
 }
 
