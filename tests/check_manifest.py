@@ -10,7 +10,8 @@ manifest with Python's json module and checks it against the disk:
 - every folder that is not "updating" lists exactly the visible (no leading
   '.') .csv and .xlsx files in it, and every report folder on disk with such
   files is listed;
-- a folder that is "updating" lists no file.
+- a folder that is "updating" lists no file (and has no generated_at when
+  it is being written for the first time).
 
 Prints "check_manifest: DIR ok (N folders, M files)"; exits non-zero with a
 message on the first mismatch.  With --folder LABEL it prints that folder's
@@ -80,7 +81,7 @@ def main():
             fail(f"{label}: period {p!r} does not match the folder")
         if r["time_zone"] != "UTC":
             fail(f"{label}: time_zone {r['time_zone']!r}")
-        if not ISO.match(r["generated_at"] or ""):
+        if not (r["updating"] and r["generated_at"] is None) and not ISO.match(r["generated_at"] or ""):
             fail(f"{label}: generated_at {r['generated_at']!r}")
         if r["data_through"] is not None and not DAY.match(r["data_through"]):
             fail(f"{label}: data_through {r['data_through']!r}")
