@@ -368,8 +368,7 @@ static bool rewrite(int64_t company_id, const char *reports_dir, const rpt_model
     int err = 0;
     if (snprintf(tenant, sizeof tenant, "%.*s/%" PRId64, (int)out_len, reports_dir, company_id) >=
         (int)sizeof tenant) {
-        adr_error("could not write report index: the folder name is too long", reports_dir,
-                  NULL);
+        adr_error("could not write report index: the folder name is too long", reports_dir, NULL);
         return false;
     }
     snprintf(index_path, sizeof index_path, "%s/" MANIFEST_FILE, tenant);
