@@ -291,7 +291,8 @@ static bool scan_files(const char *dir, mf_folder *f, char *error, size_t size)
         f->nfiles++;
     }
     closedir(d);
-    qsort(f->files, f->nfiles, sizeof *f->files, compare_files);
+    if (f->nfiles > 1) /* qsort must not see the NULL of an empty list */
+        qsort(f->files, f->nfiles, sizeof *f->files, compare_files);
     /* A folder the index never described (written before manifests): its
      * newest file tells when it was generated. */
     if (ok && !f->generated_at[0] && newest)
@@ -435,7 +436,8 @@ static bool rewrite(int64_t company_id, const char *reports_dir, const rpt_model
         err = EIO;
 
     if (ok) {
-        qsort(l.folders, l.n, sizeof *l.folders, compare_folders);
+        if (l.n > 1)
+            qsort(l.folders, l.n, sizeof *l.folders, compare_folders);
         af_file *f = adr_xmalloc(sizeof *f);
         ok = af_open(f, tenant, MANIFEST_FILE);
         if (ok) {
