@@ -26,7 +26,8 @@ endif
 # Debian packages for build, tests and demo (make deps).
 DEPS = gcc make pkg-config libc6-dev libpq-dev libcsv-dev libxlsxwriter-dev zlib1g-dev \
        libssl-dev libcmocka-dev postgresql-15 postgresql-common postgresql-client-15 postgresql-15-hll \
-       python3 python3-openpyxl libreoffice-calc-nogui valgrind clang procps strace bsdutils
+       python3 python3-openpyxl libreoffice-calc-nogui poppler-utils fonts-ipafont-gothic \
+       valgrind clang procps strace bsdutils
 
 SRC      := $(wildcard src/*.c)
 LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/%.o,$(filter-out src/main.c,$(SRC))) $(BUILD)/sql_embed.o

@@ -32,6 +32,22 @@ case $rc in
 3) echo "(exit 3: the samples contain bad rows on purpose; see rejects/)" ;;
 *) exit $rc ;;
 esac
+
+# What a customer without Excel sees: company 1's newest workbook, printed by
+# LibreOffice to PDF, each page rendered to PNG in preview/.
+month=$(ls -d reports/1/*/ 2>/dev/null | sort | tail -n 1)
+if [ -n "$month" ] && command -v libreoffice >/dev/null && command -v pdftoppm >/dev/null; then
+    rm -rf preview
+    mkdir -p preview
+    if timeout 180 libreoffice --headless "-env:UserInstallation=file://$ROOT/preview/.lo-profile" \
+        --convert-to pdf --outdir preview "${month}performance.xlsx" >preview/.lo.log 2>&1 &&
+        pdftoppm -r 80 -png preview/performance.pdf preview/page; then
+        rm -rf preview/.lo-profile preview/.lo.log
+        echo "printed pages of ${month}performance.xlsx: preview/performance.pdf, preview/page-*.png"
+    else
+        echo "(could not render ${month}performance.xlsx; see preview/.lo.log)"
+    fi
+fi
 echo
 echo "reports are in reports/, rejected rows in rejects/"
 if [ -n "${private:-}" ]; then

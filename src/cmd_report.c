@@ -16,7 +16,7 @@
 
 static const char usage[] =
     "Usage: adreport report [--company N ... | --all] [--month YYYY-MM | --from DAY --to DAY]\n"
-    "                       [--changed] [--format csv,xlsx] [--out DIR] [OPTIONS]\n\n"
+    "                       [--changed] [--format csv,xlsx] [--no-bom] [--out DIR] [OPTIONS]\n\n"
     "Write each tenant's performance report for a period: campaigns.csv, ads.csv,\n"
     "daily.csv and performance.xlsx in OUT/<company_id>/<YYYY-MM>/ (or\n"
     "OUT/<company_id>/<from>_<to>/).  Files are replaced atomically.\n\n"
@@ -29,10 +29,13 @@ static const char usage[] =
     "                       report (adreport_dirty_months), clearing each mark once\n"
     "                       its files are written; --company still restricts\n"
     "  -f, --format LIST    csv, xlsx or csv,xlsx (default: both)\n"
+    "      --no-bom         CSV files without the UTF-8 byte-order mark (for tools\n"
+    "                       that do not expect one); the default writes it, so\n"
+    "                       Excel on Windows shows non-ASCII names right\n"
     "  -o, --out DIR        output folder (default: " RPT_DEFAULT_OUT ")\n";
 
 /* Codes for options without a short form. */
-enum { OPT_FROM = 256, OPT_TO, OPT_CHANGED };
+enum { OPT_FROM = 256, OPT_TO, OPT_CHANGED, OPT_BOM, OPT_NO_BOM };
 
 typedef struct company_list {
     int64_t *ids;
@@ -96,6 +99,8 @@ int cmd_report(int argc, char **argv)
                                              {"from", required_argument, NULL, OPT_FROM},
                                              {"to", required_argument, NULL, OPT_TO},
                                              {"changed", no_argument, NULL, OPT_CHANGED},
+                                             {"bom", no_argument, NULL, OPT_BOM},
+                                             {"no-bom", no_argument, NULL, OPT_NO_BOM},
                                              {"format", required_argument, NULL, 'f'},
                                              {"out", required_argument, NULL, 'o'},
                                              CLI_COMMON_OPTIONS};
@@ -130,6 +135,12 @@ int cmd_report(int argc, char **argv)
             break;
         case OPT_CHANGED:
             o.changed = true;
+            break;
+        case OPT_BOM:
+            o.csv_bom = true;
+            break;
+        case OPT_NO_BOM:
+            o.csv_bom = false;
             break;
         case 'f':
             if (!rpt_parse_formats(optarg, &o.formats))

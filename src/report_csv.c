@@ -1,6 +1,7 @@
 /*
  * report_csv.c - campaigns.csv, ads.csv and daily.csv of one model (see
- * report.h).  UTF-8, a header row, RFC 4180 quoting and CRLF line ends.
+ * report.h).  UTF-8 (by default with a byte-order mark, for Excel), a header
+ * row, RFC 4180 quoting and CRLF line ends.
  */
 #include "adreport/atomic_file.h"
 #include "adreport/common.h"
@@ -59,7 +60,7 @@ static void report_failure(const af_file *f)
 
 #define CSV_FILES 3
 
-bool rpt_write_csv(const rpt_model *m, const char *dir)
+bool rpt_write_csv(const rpt_model *m, const char *dir, bool bom)
 {
     const rpt_table *tables[CSV_FILES] = {&m->campaigns, &m->ads, &m->daily};
     /* af_file holds three paths: too big to keep three on the stack lightly. */
@@ -75,6 +76,8 @@ bool rpt_write_csv(const rpt_model *m, const char *dir)
             break;
         }
         opened++;
+        if (bom)
+            fputs(RPT_UTF8_BOM, files[i].fp);
         rpt_csv_table(files[i].fp, tables[i]);
         if (!af_sync(&files[i])) {
             report_failure(&files[i]);

@@ -391,6 +391,18 @@ static bool load_tables(PGconn *conn, rpt_model *m)
     snprintf(m->generated_at, sizeof m->generated_at, "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
 
+    /* Two rows, the latest click day and the latest impression day (NULL
+     * when none): each an index scan of (company_id, time). */
+    res = run(conn, m, "queries/report_data_through", 1, params, "latest event day");
+    if (!res)
+        return false;
+    for (int r = 0; r < PQntuples(res); r++) {
+        const char *day = PQgetvalue(res, r, 0);
+        if (!PQgetisnull(res, r, 0) && strcmp(day, m->data_through) > 0)
+            snprintf(m->data_through, sizeof m->data_through, "%s", day);
+    }
+    PQclear(res);
+
     res = run(conn, m, "queries/report_campaigns", 4, params, "campaigns");
     if (!res || !table_from_result(&m->campaigns, res, "queries/report_campaigns"))
         return false;
@@ -414,6 +426,7 @@ bool rpt_model_load(PGconn *conn, int64_t company_id, const rpt_period *period, 
     memset(m, 0, sizeof *m);
     m->company_id = company_id;
     m->period = *period;
+    m->time_zone = RPT_TIME_ZONE;
 
     /* One snapshot for all statements, so totals, campaigns and days agree
      * even while a rollup commits.  A caller's transaction is used as is. */

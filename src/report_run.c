@@ -6,6 +6,7 @@
 #include "adreport/atomic_file.h"
 #include "adreport/common.h"
 #include "adreport/db.h"
+#include "adreport/manifest.h"
 #include "adreport/progress.h"
 #include "adreport/report.h"
 #include "adreport/summary.h"
@@ -26,6 +27,7 @@ void rpt_options_init(rpt_options *o)
     snprintf(month, sizeof month, "%.7s", yesterday);
     rpt_period_month(&o->period, month, yesterday, &why);
     o->formats = RPT_FORMAT_ALL;
+    o->csv_bom = true;
     o->out_dir = RPT_DEFAULT_OUT;
 }
 
@@ -90,8 +92,17 @@ static void *write_files(void *arg)
         adr_error(adr_fmt(primary, sizeof primary, "could not create report folder \"%s\"", t->dir),
                   error, af_hint(err));
     }
-    t->ok = t->ok && (!(t->o->formats & RPT_FORMAT_CSV) || rpt_write_csv(&t->model, t->dir));
+    /* The tenant's download manifest (manifest.h) lists the folder without
+     * files while they are replaced, and hashed again once published. */
+    bool listed =
+        t->ok && manifest_withdraw(t->job->company_id, t->o->out_dir, t->job->period.label);
+    t->ok = listed;
+    t->ok = t->ok &&
+            (!(t->o->formats & RPT_FORMAT_CSV) || rpt_write_csv(&t->model, t->dir, t->o->csv_bom));
     t->ok = t->ok && (!(t->o->formats & RPT_FORMAT_XLSX) || rpt_write_xlsx(&t->model, t->dir));
+    if (listed) /* on failure too: the folder's previous files are listed again */
+        t->ok =
+            manifest_update(t->job->company_id, t->o->out_dir, t->ok ? &t->model : NULL) && t->ok;
     return NULL;
 }
 

@@ -35,12 +35,31 @@
 #define LINE_CHART_ROW 2
 #define LINE_CHART_Y_SCALE 1.2
 #define BAR_CHART_ROW 22 /* below the line chart: 2 + 15 * 1.2, plus a gap */
-/* The bar chart grows with the number of campaigns, up to a limit. */
+/* The bar chart grows with the number of campaigns, up to a limit: the
+ * Summary prints on one page, so a taller chart shrinks the KPIs with it
+ * (at 3.0 the chart ends near row 66, the page prints at about 60%).
+ * Beyond 36 campaigns the bars get thinner; the Campaigns sheet has them all. */
 #define BAR_CHART_MIN_SCALE 1.2
 #define BAR_CHART_CAMPAIGNS_PER_SCALE 12
-#define BAR_CHART_MAX_SCALE 6.0
+#define BAR_CHART_MAX_SCALE 3.0
 /* Columns of the Summary's daily table. */
 #define DAY_TABLE_MAX_COLS 8
+
+/* Geometry behind the Summary's print area: libxlsxwriter's default chart
+ * is 480 x 288 px; a default column is 64 px wide, a default row 20 px. */
+#define CHART_WIDTH_PX 480.0
+#define CHART_HEIGHT_PX 288.0
+#define COLUMN_PX 64.0
+#define ROW_PX 20.0
+/* Printing.  Margins in inches (Excel's defaults are 0.7 / 0.75); the footer
+ * sits in the bottom margin. */
+#define PRINT_MARGIN_SIDE 0.4
+#define PRINT_MARGIN_TOP 0.5
+#define PRINT_MARGIN_BOTTOM 0.7
+/* Excel refuses a header or footer over 255 characters; the tenant's name
+ * gets at most this many bytes of it (bytes >= characters), the rest is ours. */
+#define FOOTER_MAX 255
+#define FOOTER_TENANT_MAX 120
 
 /* Number formats, in Excel's syntax. */
 #define FMT_ID "0"
@@ -188,6 +207,66 @@ static const char *cell_text(const char *text, char **owned)
     return out;
 }
 
+/*
+ * The printed footer of every sheet: tenant and company id on the left, the
+ * period in the middle, "Page n of m" on the right.  The tenant's name is
+ * tenant-controlled: '&' starts a control code in a footer, so it is doubled;
+ * line breaks and tabs become spaces, characters XML cannot hold U+FFFD; it is
+ * cut at a character boundary to keep the footer under Excel's limit.
+ */
+static const char *footer_text(const rpt_model *m, char *out, size_t size)
+{
+    char tenant[2 * FOOTER_TENANT_MAX + 8];
+    size_t o = 0, n;
+    for (const unsigned char *s = (const unsigned char *)m->company_name; *s;) {
+        if (o + 3 > FOOTER_TENANT_MAX) {
+            memcpy(tenant + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (*s == '\n' || *s == '\r' || *s == '\t') {
+            tenant[o++] = ' ';
+            s++;
+        } else if (xml_forbidden(s, &n)) {
+            memcpy(tenant + o, REPLACEMENT_CHAR, 3);
+            o += 3;
+            s += n;
+        } else if (*s == '&') {
+            tenant[o++] = '&';
+            tenant[o++] = '&';
+            s++;
+        } else {
+            /* copy one whole UTF-8 character */
+            size_t len = 1;
+            while (s[len] && (s[len] & 0xC0) == 0x80)
+                len++;
+            if (o + len > FOOTER_TENANT_MAX) {
+                memcpy(tenant + o, "...", 3);
+                o += 3;
+                break;
+            }
+            memcpy(tenant + o, s, len);
+            o += len;
+            s += len;
+        }
+    }
+    tenant[o] = '\0';
+    const rpt_period *p = &m->period;
+    snprintf(out, size, "&L%s (company %lld)&C%s %s to %s&RPage &P of &N", tenant,
+             (long long)m->company_id, p->is_month ? "Month" : "Period", p->from, p->to);
+    return out;
+}
+
+/* Page setup shared by every sheet: landscape, margins, the footer. */
+static void page_setup(xlsx *x, lxw_worksheet *ws, const char *sheet, const rpt_model *m)
+{
+    char footer[FOOTER_MAX + 1 + 2 * FOOTER_TENANT_MAX];
+    worksheet_set_landscape(ws);
+    worksheet_set_margins(ws, PRINT_MARGIN_SIDE, PRINT_MARGIN_SIDE, PRINT_MARGIN_TOP,
+                          PRINT_MARGIN_BOTTOM);
+    check(x, worksheet_set_footer(ws, footer_text(m, footer, sizeof footer)), sheet);
+}
+
 static void write_text(xlsx *x, lxw_worksheet *ws, const char *sheet, int row, int col,
                        const char *text, lxw_format *fmt)
 {
@@ -226,8 +305,9 @@ static double fit(size_t chars)
     return w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w;
 }
 
-/* A data sheet: header row, one row per table row, frozen, filtered, fitted. */
-static void write_table_sheet(xlsx *x, const rpt_table *t)
+/* A data sheet: header row, one row per table row, frozen, filtered, fitted;
+ * printed landscape, one page wide, the header row on every page. */
+static void write_table_sheet(xlsx *x, const rpt_model *m, const rpt_table *t)
 {
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, t->sheet);
     if (!ws) {
@@ -256,6 +336,10 @@ static void write_table_sheet(xlsx *x, const rpt_table *t)
     worksheet_freeze_panes(ws, 1, 0);
     check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows, (lxw_col_t)(t->ncols - 1)),
           t->sheet);
+    page_setup(x, ws, t->sheet, m);
+    worksheet_fit_to_pages(ws, 1, 0); /* one page wide, as many pages long as it takes */
+    check(x, worksheet_repeat_rows(ws, 0, 0), t->sheet);
+    worksheet_gridlines(ws, LXW_SHOW_ALL_GRIDLINES); /* printed too: long rows stay readable */
 }
 
 static int column_index(const rpt_table *t, const char *name)
@@ -275,6 +359,12 @@ static void summary_row(xlsx *x, lxw_worksheet *ws, int row, const char *label, 
     size_t w = display_width(kind, text, value);
     if (w > *width_b)
         *width_b = w;
+}
+
+/* The row just below a chart of y_scale inserted at row `row`. */
+static int chart_end_row(int row, double y_scale)
+{
+    return row + (int)ceil(CHART_HEIGHT_PX * y_scale / ROW_PX);
 }
 
 static void line_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *days, int first_row)
@@ -302,14 +392,15 @@ static void line_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *days, int fi
     check(x, worksheet_insert_chart_opt(ws, LINE_CHART_ROW, CHART_COL, chart, &opt), SUMMARY_SHEET);
 }
 
-static void bar_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *campaigns)
+/* Returns the row below the chart (the chart's row when there is none). */
+static int bar_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *campaigns)
 {
     if (campaigns->nrows == 0)
-        return; /* a chart over an empty range is not a valid workbook */
+        return BAR_CHART_ROW; /* a chart over an empty range is not a valid workbook */
     lxw_chart *chart = workbook_add_chart(x->wb, LXW_CHART_BAR);
     if (!chart) {
         check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, SUMMARY_SHEET);
-        return;
+        return BAR_CHART_ROW;
     }
     lxw_row_t last = (lxw_row_t)campaigns->nrows;
     lxw_col_t name = (lxw_col_t)column_index(campaigns, "campaign_name");
@@ -319,11 +410,15 @@ static void bar_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *campaigns)
     chart_series_set_values(s, campaigns->sheet, 1, spend, last, spend);
     chart_series_set_name(s, "Spend (USD)");
     chart_title_set_name(chart, "Spend by campaign");
-    /* In a bar chart x is the (vertical) category axis: list campaigns top
-     * down, with the value axis still at the bottom. */
-    chart_axis_set_reverse(chart->x_axis);
-    chart_axis_set_crossing_max(chart->x_axis);
-    chart_axis_set_num_format(chart->y_axis, FMT_MONEY);
+    /* In libxlsxwriter's bar chart x_axis is the horizontal value axis
+     * (c:valAx) and y_axis the vertical category axis (c:catAx), as in
+     * XlsxWriter.  Campaigns top down in sheet order: reverse the category
+     * axis.  The value axis then crosses it at its first category, the top;
+     * crossing at the maximum category keeps it at the bottom.  The value
+     * axis itself runs from 0 on the left, bars growing to the right. */
+    chart_axis_set_reverse(chart->y_axis);
+    chart_axis_set_crossing_max(chart->y_axis);
+    chart_axis_set_num_format(chart->x_axis, FMT_MONEY);
     chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
     double scale = (double)campaigns->nrows / BAR_CHART_CAMPAIGNS_PER_SCALE;
     if (scale < BAR_CHART_MIN_SCALE)
@@ -332,6 +427,22 @@ static void bar_chart(xlsx *x, lxw_worksheet *ws, const rpt_table *campaigns)
         scale = BAR_CHART_MAX_SCALE;
     lxw_chart_options opt = {.x_scale = CHART_X_SCALE, .y_scale = scale};
     check(x, worksheet_insert_chart_opt(ws, BAR_CHART_ROW, CHART_COL, chart, &opt), SUMMARY_SHEET);
+    return chart_end_row(BAR_CHART_ROW, scale);
+}
+
+/*
+ * The Summary prints on one landscape page: the print area spans the tables
+ * and both charts (whose extent is estimated from default column and row
+ * sizes), scaled to fit one page, centred.
+ */
+static void summary_page_setup(xlsx *x, lxw_worksheet *ws, const rpt_model *m, int last_row)
+{
+    int last_col = CHART_COL + (int)ceil(CHART_WIDTH_PX * CHART_X_SCALE / COLUMN_PX) - 1;
+    page_setup(x, ws, SUMMARY_SHEET, m);
+    check(x, worksheet_print_area(ws, 0, 0, (lxw_row_t)last_row, (lxw_col_t)last_col),
+          SUMMARY_SHEET);
+    worksheet_fit_to_pages(ws, 1, 1);
+    worksheet_center_horizontally(ws);
 }
 
 static void write_summary(xlsx *x, const rpt_model *m)
@@ -357,6 +468,8 @@ static void write_summary(xlsx *x, const rpt_model *m)
     summary_row(x, ws, row++, "Company ID", RPT_ID, id, (double)m->company_id, &width_b);
     summary_row(x, ws, row++, "Period", RPT_TEXT, period, NAN, &width_b);
     summary_row(x, ws, row++, "Generated", RPT_TEXT, m->generated_at, NAN, &width_b);
+    summary_row(x, ws, row++, "Data through", RPT_TEXT,
+                m->data_through[0] ? m->data_through : "no events loaded", NAN, &width_b);
     row++;
     write_text(x, ws, SUMMARY_SHEET, row++, 0, "Totals", x->header);
     snprintf(count, sizeof count, "%d", m->campaigns.nrows);
@@ -400,7 +513,12 @@ static void write_summary(xlsx *x, const rpt_model *m)
               SUMMARY_SHEET);
 
     line_chart(x, ws, d, first);
-    bar_chart(x, ws, &m->campaigns);
+    int last_row = bar_chart(x, ws, &m->campaigns);
+    if (chart_end_row(LINE_CHART_ROW, LINE_CHART_Y_SCALE) > last_row)
+        last_row = chart_end_row(LINE_CHART_ROW, LINE_CHART_Y_SCALE);
+    if (row > last_row)
+        last_row = row;
+    summary_page_setup(x, ws, m, last_row);
 }
 
 /* lxw_strerror's text without its trailing period (messages end without one). */
@@ -449,9 +567,9 @@ bool rpt_write_xlsx(const rpt_model *m, const char *dir)
     check(&x, workbook_set_properties(x.wb, &props), SUMMARY_SHEET);
 
     write_summary(&x, m);
-    write_table_sheet(&x, &m->campaigns);
-    write_table_sheet(&x, &m->ads);
-    write_table_sheet(&x, &m->daily);
+    write_table_sheet(&x, m, &m->campaigns);
+    write_table_sheet(&x, m, &m->ads);
+    write_table_sheet(&x, m, &m->daily);
 
     /* workbook_close writes the file and frees the workbook in any case. */
     errno = 0;

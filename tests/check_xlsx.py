@@ -14,7 +14,15 @@ checks it against the CSV files written beside it:
 - each LABEL=VALUE names a Summary row (column A) and its value (column B);
 - the charts exist: openpyxl drops charts when reading, so the zip is listed
   for xl/charts/chart*.xml: a line chart, and a bar chart when there are
-  campaigns.
+  campaigns;
+- the charts' axes run the right way, read from the chart XML: the line
+  chart's both minMax; the bar chart (barDir "bar") lists campaigns top down
+  (c:catAx maxMin) and grows from 0 to the right (c:valAx minMax), its value
+  axis at the bottom (c:valAx crosses the category axis at its max);
+- the page setup: every sheet landscape with fitToPage on and a footer with
+  the tenant, the period and "Page &P of &N"; the Summary fit to 1 x 1 pages
+  over a print area that holds the charts; the data sheets 1 page wide, as
+  long as needed, with row 1 repeated on every page.
 
 Exits non-zero with a message on the first mismatch.
 """
@@ -55,7 +63,7 @@ def expected_format(column):
 
 
 def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:  # after the BOM
         return list(csv.reader(f))
 
 
@@ -152,6 +160,76 @@ def check_charts(path, with_bar):
         fail(f"charts {charts} hold {kinds}, expected {want}")
 
 
+def chart_axes(path):
+    """{chart kind: {axis element: {"orientation", "crosses", "axPos"}}}"""
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        for n in sorted(z.namelist()):
+            if not re.fullmatch(r"xl/charts/chart\d+\.xml", n):
+                continue
+            xml = z.read(n).decode("utf-8")
+            kind = re.search(r"<c:(lineChart|barChart)>", xml).group(1)
+            if kind == "barChart":
+                kind += "/" + re.search(r'<c:barDir val="(\w+)"', xml).group(1)
+            axes = {}
+            for ax, body in re.findall(r"<c:(catAx|valAx|dateAx)>(.*?)</c:\1>", xml, re.S):
+                props = dict(re.findall(r'<c:(orientation|crosses|axPos) val="(\w+)"', body))
+                axes[ax] = props
+            out[kind] = axes
+    return out
+
+
+def check_chart_axes(path, with_bar):
+    axes = chart_axes(path)
+    line = axes.get("lineChart")
+    if not line or {a["orientation"] for a in line.values()} != {"minMax"}:
+        fail(f"line chart axes {line}: expected both minMax")
+    if not with_bar:
+        return
+    bar = axes.get("barChart/bar")
+    if not bar:
+        fail(f"no horizontal bar chart in {sorted(axes)}")
+    if bar["catAx"].get("orientation") != "maxMin":
+        fail(f"bar chart category axis {bar['catAx']}: expected maxMin (campaigns top down)")
+    if bar["valAx"].get("orientation") != "minMax":
+        fail(f"bar chart value axis {bar['valAx']}: expected minMax (0 on the left)")
+    if bar["valAx"].get("crosses") != "max":
+        fail(f"bar chart value axis {bar['valAx']}: expected crosses=max (at the bottom)")
+
+
+def check_page_setup(wb, tenant):
+    for ws in wb.worksheets:
+        t = ws.title
+        if ws.page_setup.orientation != "landscape":
+            fail(f"{t}: orientation {ws.page_setup.orientation!r}, expected landscape")
+        if not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage:
+            fail(f"{t}: fitToPage is not set")
+        footer = ws.oddFooter
+        left, center, right = footer.left.text or "", footer.center.text or "", footer.right.text or ""
+        if tenant is not None:
+            want = " ".join(tenant.replace("&", "&&").split())[:60]
+            if want not in " ".join(left.split()):
+                fail(f"{t}: footer left {left!r} does not name the tenant {want!r}")
+        if not re.search(r"\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d", center):
+            fail(f"{t}: footer centre {center!r} does not hold the period")
+        if right != "Page &P of &N":
+            fail(f"{t}: footer right {right!r}, expected 'Page &P of &N'")
+        fit = (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight)
+        if t == "Summary":
+            # openpyxl reads an absent fitToWidth/Height as None (Excel: 1)
+            if fit not in ((1, 1), (None, None), (1, None), (None, 1)):
+                fail(f"Summary: fit to {fit}, expected 1 x 1 pages")
+            if not ws.print_area:
+                fail("Summary: no print area")
+            if ws.print_title_rows:
+                fail(f"Summary: print title rows {ws.print_title_rows!r}")
+        else:
+            if fit[0] not in (1, None) or fit[1] != 0:
+                fail(f"{t}: fit to {fit}, expected 1 page wide and any number long")
+            if (ws.print_title_rows or "").replace("$", "") != "1:1":
+                fail(f"{t}: print title rows {ws.print_title_rows!r}, expected '1:1'")
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -168,6 +246,8 @@ def main():
             ncampaigns = len(rows) - 1
     check_summary(wb["Summary"], pairs)
     check_charts(path, ncampaigns > 0)
+    check_chart_axes(path, ncampaigns > 0)
+    check_page_setup(wb, dict(pairs).get("Tenant"))
     print(f"check_xlsx: {path} ok")
 
 

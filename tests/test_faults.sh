@@ -275,7 +275,7 @@ mixed, stray = [], []
 for root, _, files in os.walk(rep):
     kinds = set()
     for name in files:
-        if name.startswith("."):
+        if name.startswith(".") or name == "index.json":
             continue  # a temporary file of the killed process: never downloaded
         p = os.path.join(root, name)
         rel = os.path.relpath(p, rep)
@@ -307,6 +307,13 @@ print(f"trial {trial}: killed after {delay} s: {states['old']} old files, {state
       + (f"; old and new CSVs side by side in {', '.join(mixed)}" if mixed else "")
       + (f"; stray files left: {', '.join(stray)}" if stray else ""))
 PY
+        # The download manifest never lists a stale size or hash: the killed
+        # report's folder is listed without files while they are replaced.
+        local tenant
+        for tenant in "$W"/rep/*/; do
+            $PY tests/check_manifest.py "$tenant" >/dev/null ||
+                fail "index.json of $tenant after trial $trial (killed after $delay s)"
+        done
     done
 }
 
@@ -327,7 +334,10 @@ test_kill_9_while_writing_xlsx_leaves_no_visible_stray_file() {
     strace -f -qq -o /dev/null -e trace=unlink,unlinkat -e inject=unlink,unlinkat:signal=KILL:when=1 \
         "$ADR" report -q --company 1 --month 2026-11 --format xlsx --out "$W/rep" || rc=$?
     assert_eq 137 "$rc" "exit status of the report killed at its first unlink()"
-    assert_eq "" "$(find "$W/rep" -type f ! -name '.*' -printf '%P\n')" "visible files left by the killed report"
+    assert_eq "" "$(find "$W/rep" -type f ! -name '.*' ! -name index.json -printf '%P\n')" \
+        "visible files left by the killed report"
+    # The manifest, written before the files, lists the folder as updating.
+    $PY tests/check_manifest.py "$W/rep/1"
 }
 
 # --- PostgreSQL stops --------------------------------------------------------
@@ -722,7 +732,7 @@ def escaped(s):
 for table, fname, idcol, namecol in (("campaigns", "campaigns.csv", "campaign_id", "campaign_name"),
                                      ("ads", "ads.csv", "ad_id", "ad_name")):
     want = names(table)
-    with open(f"{d}/{fname}", newline="", encoding="utf-8") as f:
+    with open(f"{d}/{fname}", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     got = {int(r[idcol]): r[namecol] for r in rows}
     for i, name in want.items():

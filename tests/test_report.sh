@@ -47,11 +47,12 @@ seed() {
 }
 
 # expect_file FILE RECORD... - FILE holds exactly these CSV records, each
-# ended by CRLF (a record may itself hold a quoted line break).
+# ended by CRLF (a record may itself hold a quoted line break), after the
+# UTF-8 byte-order mark (the default; NO_BOM=1 expects none).
 expect_file() {
     local file=$1
     shift
-    printf '%s\r\n' "$@" >"$file.expected"
+    { [ -n "${NO_BOM:-}" ] || printf '\xef\xbb\xbf'; printf '%s\r\n' "$@"; } >"$file.expected"
     if ! cmp -s "$file.expected" "$file"; then
         diff -u <(cat -A "$file.expected") <(cat -A "$file") >&2 || true
         fail "$file differs from the expected text"
@@ -104,7 +105,7 @@ test_csv_parses_back_to_the_names() {
     "$ADR" report -q --company 1 --month 2024-03 --format csv --out "$W/out"
     $PY - "$W/out/1/2024-03/campaigns.csv" <<'PY'
 import csv, sys
-rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"click\")", rows[1]
 assert rows[2][1] == 'Brand, "Q1"\nSüd', rows[2]
 assert all(len(r) == 16 for r in rows), rows
@@ -132,7 +133,7 @@ for folder, _, files in os.walk(sys.argv[1]):
 PY
     # Paths hold only ids and dates.
     local bad
-    bad=$(cd "$W/out" && find . -mindepth 1 | grep -Ev '^\./[0-9]+(/2024-03(/(campaigns|ads|daily)\.csv|/performance\.xlsx)?)?$' || true)
+    bad=$(cd "$W/out" && find . -mindepth 1 | grep -Ev '^\./[0-9]+(/index\.json|/2024-03(/(campaigns|ads|daily)\.csv|/performance\.xlsx)?)?$' || true)
     assert_eq "" "$bad" "unexpected paths"
     # Tenant 3 has nothing: header-only CSVs.
     expect_file "$W/out/3/2024-03/campaigns.csv" "$CAMPAIGNS_HEADER"
@@ -163,14 +164,228 @@ assert days[3][:3] == (datetime.datetime(2024, 3, 4), 0, 0), days[3]
 PY
 }
 
+# The bug of issue 16: reversing libxlsxwriter's x_axis of a bar chart
+# reverses the value axis (c:valAx).  Read the chart XML itself.
+test_xlsx_bar_chart_lists_campaigns_top_down_growing_from_zero() {
+    seed
+    "$ADR" report -q --company 1 --month 2024-03 --format xlsx --out "$W/out"
+    $PY - "$W/out/1/2024-03/performance.xlsx" <<'PY'
+import sys
+sys.path.insert(0, "tests")
+from check_xlsx import chart_axes
+axes = chart_axes(sys.argv[1])
+assert set(axes) == {"lineChart", "barChart/bar"}, axes
+bar = axes["barChart/bar"]
+assert bar["catAx"]["orientation"] == "maxMin", bar  # campaigns top down, in sheet order
+assert bar["valAx"]["orientation"] == "minMax", bar  # 0 on the left, bars grow right
+assert bar["valAx"]["crosses"] == "max", bar         # the value axis at the bottom
+line = axes["lineChart"]
+assert line["catAx"]["orientation"] == line["valAx"]["orientation"] == "minMax", line
+PY
+}
+
+test_xlsx_page_setup_reads_back() {
+    seed
+    "$ADR" report -q --company 1 --month 2024-03 --format xlsx --out "$W/out"
+    $PY - "$W/out/1/2024-03/performance.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+for ws in wb.worksheets:
+    assert ws.page_setup.orientation == "landscape", ws.title
+    assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    # '&' starts a footer code: the tenant's "&" is doubled, its line break a space
+    assert ws.oddFooter.left.text.startswith('Acme, "Widgets" Ltd Ünïcødé (company 1)'), ws.oddFooter.left.text
+    assert ws.oddFooter.center.text == "Month 2024-03-01 to 2024-03-31", ws.oddFooter.center.text
+    assert ws.oddFooter.right.text == "Page &P of &N", ws.oddFooter.right.text
+s = wb["Summary"]
+assert (s.page_setup.fitToWidth or 1, s.page_setup.fitToHeight or 1) == (1, 1)
+assert s.print_area and s.print_title_rows is None, (s.print_area, s.print_title_rows)
+for name in ("Campaigns", "Ads", "Daily"):
+    ws = wb[name]
+    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), name
+    assert ws.print_title_rows.replace("$", "") == "1:1", (name, ws.print_title_rows)
+PY
+}
+
+test_footer_escapes_ampersands_and_fits_excels_limit() {
+    seed
+    q "UPDATE companies SET name = 'R&D &P ' || repeat('長い名前', 60) WHERE id = 1"
+    "$ADR" report -q --company 1 --month 2024-03 --format xlsx --out "$W/out"
+    $PY - "$W/out/1/2024-03/performance.xlsx" <<'PY'
+import sys, zipfile, re, html
+xml = zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode()
+footer = html.unescape(re.search(r"<oddFooter>(.*?)</oddFooter>", xml).group(1))
+assert footer.startswith("&LR&&D &&P 長い名前"), footer
+assert len(footer) <= 255, len(footer)
+assert "... (company 1)&C" in footer, footer
+PY
+}
+
+# lo_pdf XLSX OUTDIR - convert with LibreOffice, as a customer without Excel.
+lo_pdf() {
+    timeout 180 libreoffice --headless "-env:UserInstallation=file://$W/lo-profile" \
+        --convert-to pdf --outdir "$2" "$1" >"$W/lo.log" 2>&1 ||
+        { cat "$W/lo.log"; fail "libreoffice could not convert the workbook"; }
+    [ -s "$2/$(basename "$1" .xlsx).pdf" ] || { cat "$W/lo.log"; fail "no pdf"; }
+}
+
 test_xlsx_opens_in_libreoffice() {
     command -v libreoffice >/dev/null || { echo "libreoffice not installed: skipped"; return 0; }
     seed
     "$ADR" report -q --company 1 --month 2024-03 --format xlsx --out "$W/out"
-    timeout 180 libreoffice --headless "-env:UserInstallation=file://$W/lo-profile" \
-        --convert-to pdf --outdir "$W/pdf" "$W/out/1/2024-03/performance.xlsx" >"$W/lo.log" 2>&1 ||
-        { cat "$W/lo.log"; fail "libreoffice could not convert the workbook"; }
-    [ -s "$W/pdf/performance.pdf" ] || { cat "$W/lo.log"; fail "no pdf"; }
+    lo_pdf "$W/out/1/2024-03/performance.xlsx" "$W/pdf"
+}
+
+# Printed (LibreOffice -> PDF): the Summary is page 1 and only page 1, with
+# the tenant block, the KPIs and both charts; a data sheet longer than a
+# page repeats its header row on every page.  The pages are rendered to PNG
+# (kept in $ADR_PREVIEW_DIR when set) for a reviewer to look at.
+test_summary_prints_on_one_page_and_data_sheets_repeat_their_header() {
+    command -v libreoffice >/dev/null || { echo "libreoffice not installed: skipped"; return 0; }
+    command -v pdftotext >/dev/null || { echo "poppler-utils not installed: skipped"; return 0; }
+    seed
+    # 150 more ads: the Ads sheet needs several pages.
+    q "INSERT INTO ads (id, company_id, campaign_id, name, image_url, target_url, impressions_count,
+                        clicks_count, created_at, updated_at)
+       SELECT 1000 + g, 1, 10, 'filler ad ' || g, NULL, NULL, 0, 0, now(), now()
+       FROM generate_series(1, 150) g"
+    "$ADR" report -q --company 1 --month 2024-03 --format xlsx --out "$W/out"
+    lo_pdf "$W/out/1/2024-03/performance.xlsx" "$W/pdf"
+    local pdf="$W/pdf/performance.pdf" pages p text
+    pages=$(pdfinfo "$pdf" | awk '/^Pages:/ { print $2 }')
+    text=$(pdftotext -f 1 -l 1 -layout "$pdf" -)
+    for want in "Performance report" "Company ID" "Data through" "Impressions" "3,014" \
+        "CTR" "0.53%" "Spend (USD)" "\$4.19" "CPC (USD)" "\$0.26" "CPM (USD)" "\$1.39" \
+        "Blacklisted spend (USD)" "\$0.13" "Daily impressions and clicks" "Spend by campaign" \
+        "Page 1 of $pages"; do
+        assert_contains "$text" "${want//\\/}" "page 1 (the Summary)"
+    done
+    # Page 2 is the Campaigns sheet: the Summary took exactly one page.
+    text=$(pdftotext -f 2 -l 2 -layout "$pdf" -)
+    assert_contains "$text" "campaign_id" "page 2 (Campaigns)"
+    # Every page of the Ads sheet starts with its header row.
+    local ads_pages=0
+    for ((p = 3; p <= pages; p++)); do
+        text=$(pdftotext -f "$p" -l "$p" -layout "$pdf" -)
+        case "$text" in *"filler ad"*) ;; *) continue ;; esac
+        ads_pages=$((ads_pages + 1))
+        assert_contains "$(printf '%s\n' "$text" | grep -m1 .)" "ad_id" "first line of Ads page $p"
+        assert_contains "$text" "Page $p of $pages" "footer of page $p"
+    done
+    [ "$ads_pages" -ge 2 ] || fail "the Ads sheet printed on $ads_pages page(s), expected several"
+    if command -v pdftoppm >/dev/null; then
+        local png=${ADR_PREVIEW_DIR:-$W/png}
+        mkdir -p "$png"
+        pdftoppm -r 60 -png "$pdf" "$png/performance-page"
+        [ -s "$png/performance-page-1.png" ] || [ -s "$png/performance-page-01.png" ] ||
+            fail "pdftoppm rendered no page"
+    fi
+}
+
+test_csv_starts_with_a_bom_unless_no_bom() {
+    seed
+    "$ADR" report -q --company 1 --month 2024-03 --format csv --out "$W/out"
+    assert_eq "efbbbf" "$(head -c 3 "$W/out/1/2024-03/ads.csv" | od -An -tx1 | tr -d ' ')" "start of ads.csv"
+    "$ADR" report -q --company 1 --month 2024-03 --format csv --no-bom --out "$W/out"
+    NO_BOM=1 expect_file "$W/out/1/2024-03/daily.csv" "$DAILY_HEADER" \
+        "2024-03-01,10,$C10,1000,10,40,10,25.00,0.010000,0.00" \
+        "2024-03-02,10,$C10,2001,5,40,5,50.03,0.002499,0.50" \
+        "2024-03-03,11,$C11,3,1,3,1,1.00,0.333333,2.68" \
+        "2024-03-05,13,'+zero budget,10,0,10,0,1.00,0.000000,1.01"
+    "$ADR" report -q --company 1 --month 2024-03 --format csv --bom --out "$W/out"
+    assert_eq "efbbbf" "$(head -c 3 "$W/out/1/2024-03/ads.csv" | od -An -tx1 | tr -d ' ')" "--bom"
+}
+
+# --- the download manifest, reports/<company_id>/index.json -----------------
+
+test_manifest_lists_every_folder_with_sizes_and_hashes() {
+    seed
+    q "INSERT INTO clicks (company_id, ad_id, clicked_at, site_url, cost_per_click_usd, user_ip, user_data)
+       VALUES (1, 100, '2024-03-05 23:59:59', 'http://a.example', 0.1, '10.0.0.1', '{}')"
+    q "INSERT INTO impressions (company_id, ad_id, seen_at, site_url, cost_per_impression_usd, user_ip, user_data)
+       VALUES (1, 100, '2024-03-04 10:00:00', 'http://a.example', 0.1, '10.0.0.1', '{}'),
+              (2, 100, '2024-04-09 10:00:00', 'http://a.example', 0.1, '10.0.0.1', '{}')"
+    "$ADR" report -q --all --month 2024-03 --out "$W/out"
+    "$ADR" report -q --company 1 --month 2024-04 --format csv --out "$W/out"
+    "$ADR" report -q --company 1 --from 2024-02-29 --to 2024-03-01 --out "$W/out"
+    : >"$W/out/1/2024-03/.ads.csv.tmp.4194303" # a killed writer's file: never listed
+    $PY tests/check_manifest.py "$W/out/1"
+    $PY tests/check_manifest.py "$W/out/2"
+    $PY tests/check_manifest.py "$W/out/3"
+    $PY - "$W/out" <<'PY'
+import json, sys
+out = sys.argv[1]
+index = json.load(open(f"{out}/1/index.json"))
+reports = {r["folder"]: r for r in index["reports"]}
+assert list(reports) == ["2024-02-29_2024-03-01", "2024-03", "2024-04"], list(reports)
+m = reports["2024-03"]
+assert m["period"] == {"type": "month", "from": "2024-03-01", "to": "2024-03-31"}, m["period"]
+assert reports["2024-02-29_2024-03-01"]["period"] == {"type": "range", "from": "2024-02-29", "to": "2024-03-01"}
+assert m["time_zone"] == "UTC" and m["updating"] is False, m
+assert m["data_through"] == "2024-03-05", m["data_through"]  # the latest event day, clicks or impressions
+assert [f["name"] for f in m["files"]] == ["ads.csv", "campaigns.csv", "daily.csv", "performance.xlsx"]
+assert [f["name"] for f in reports["2024-04"]["files"]] == ["ads.csv", "campaigns.csv", "daily.csv"]
+# Tenant 2's own events; tenant 3 has none.
+assert json.load(open(f"{out}/2/index.json"))["reports"][0]["data_through"] == "2024-04-09"
+assert json.load(open(f"{out}/3/index.json"))["reports"][0]["data_through"] is None
+PY
+}
+
+test_manifest_keeps_the_metadata_of_folders_not_rewritten() {
+    seed
+    "$ADR" report -q --company 1 --month 2024-03 --out "$W/out"
+    local before after
+    before=$($PY tests/check_manifest.py "$W/out/1" --folder 2024-03)
+    sleep 1.1 # a later generation time
+    q "INSERT INTO clicks (company_id, ad_id, clicked_at, site_url, cost_per_click_usd, user_ip, user_data)
+       VALUES (1, 100, '2024-04-02 10:00:00', 'http://a.example', 0.1, '10.0.0.1', '{}')"
+    "$ADR" report -q --company 1 --month 2024-04 --out "$W/out"
+    after=$($PY tests/check_manifest.py "$W/out/1" --folder 2024-03)
+    assert_eq "$before" "$after" "the entry of 2024-03 after writing 2024-04"
+    assert_contains "$($PY tests/check_manifest.py "$W/out/1" --folder 2024-04)" '"data_through": "2024-04-02"'
+    # A folder from before manifests (no entry): listed, dated by its files.
+    mkdir "$W/out/1/2023-12"
+    cp "$W/out/1/2024-03/ads.csv" "$W/out/1/2023-12/"
+    rm "$W/out/1/index.json"
+    "$ADR" report -q --company 1 --month 2024-03 --out "$W/out"
+    assert_contains "$($PY tests/check_manifest.py "$W/out/1" --folder 2023-12)" '"data_through": null'
+}
+
+# strace kills the report as it renames its second CSV into place: the
+# manifest had withdrawn that folder before the first rename, so no listed
+# hash is stale; the next report lists it again.
+test_manifest_matches_the_files_after_a_report_killed_mid_publish() {
+    if ! strace -f -qq -o /dev/null true 2>/dev/null; then
+        echo "strace missing or not allowed to trace here: skipped"
+        return 0
+    fi
+    seed
+    "$ADR" report -q --company 1 --month 2024-02 --out "$W/out"
+    "$ADR" report -q --company 1 --month 2024-03 --out "$W/out"
+    q "UPDATE ad_daily_stats SET impressions = impressions + 1 WHERE company_id = 1"
+    local rc=0
+    # renames: index.json (withdraw), campaigns.csv, then ads.csv: killed there
+    strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=3 \
+        "$ADR" report -q --company 1 --month 2024-03 --out "$W/out" || rc=$?
+    assert_eq 137 "$rc" "exit status of the report killed at its third rename()"
+    $PY tests/check_manifest.py "$W/out/1"
+    assert_contains "$($PY tests/check_manifest.py "$W/out/1" --folder 2024-03)" '"updating": true'
+    assert_contains "$($PY tests/check_manifest.py "$W/out/1" --folder 2024-02)" '"updating": false'
+    "$ADR" report -q --company 1 --month 2024-03 --out "$W/out"
+    $PY tests/check_manifest.py "$W/out/1"
+    assert_contains "$($PY tests/check_manifest.py "$W/out/1" --folder 2024-03)" '"updating": false'
+}
+
+test_manifest_escapes_any_file_name_as_json() {
+    seed
+    "$ADR" report -q --company 1 --month 2024-03 --format csv --out "$W/out"
+    cp "$W/out/1/2024-03/ads.csv" "$W/out/1/2024-03/"$'we "quote"\\ and\ttab \xff.csv'
+    "$ADR" report -q --company 1 --month 2024-03 --format csv --out "$W/out"
+    $PY - "$W/out/1/index.json" <<'PY'
+import json, sys
+names = [f["name"] for f in json.load(open(sys.argv[1], encoding="utf-8"))["reports"][0]["files"]]
+assert 'we "quote"\\ and\ttab \ufffd.csv' in names, names
+PY
 }
 
 # csv_column FILE NAME - the values of column NAME, one per line (parsed as
@@ -178,7 +393,7 @@ test_xlsx_opens_in_libreoffice() {
 csv_column() {
     $PY - "$1" "$2" <<'PY'
 import csv, sys
-rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 i = rows[0].index(sys.argv[2])
 print("\n".join(r[i] for r in rows[1:]))
 PY

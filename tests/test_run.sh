@@ -122,6 +122,35 @@ test_failed_backfill_changes_nothing() {
     assert_eq "$before" "$(event_rows)"
 }
 
+# The download manifests after the nightly job and after a backfill: every
+# tenant's index.json lists its folders with the files' real sizes and
+# hashes; a month that was not rewritten keeps its entry.
+test_run_and_backfill_keep_the_manifests_exact() {
+    copy_samples
+    assert_exit 3 run -q
+    local c
+    for c in 1 2 3 4; do $PY "$ROOT/tests/check_manifest.py" "$W/reports/$c"; done
+    local october november ad
+    october=$($PY "$ROOT/tests/check_manifest.py" "$W/reports/1" --folder 2026-10)
+    ad=$(q "SELECT min(id) FROM ads WHERE company_id = 1")
+    sleep 1.1 # a later generation time
+    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n%s,2026-11-20 05:00:00,http://new.example/,1.5,10.0.0.1,{}\n' \
+        "$ad" >"$W/in/1/clicks-2026-11-20.csv"
+    assert_exit 0 run -q # the run --changed rewrites 2026-11 of company 1 only
+    $PY "$ROOT/tests/check_manifest.py" "$W/reports/1"
+    assert_eq "$october" "$($PY "$ROOT/tests/check_manifest.py" "$W/reports/1" --folder 2026-10)" \
+        "the entry of a month not rewritten"
+    november=$($PY "$ROOT/tests/check_manifest.py" "$W/reports/1" --folder 2026-11)
+    assert_contains "$november" '"data_through": "2026-11-20"'
+    mkdir -p "$W/bf"
+    ad=$(q "SELECT min(id) FROM ads WHERE company_id = 2")
+    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n%s,2026-11-02 05:00:00,http://bf.example/,1.5,10.0.0.1,{}\n' \
+        "$ad" >"$W/bf/clicks-backfill.csv"
+    "$ADR" backfill -q --company 2 --from 2026-11-02 --to 2026-11-03 \
+        --reports "$W/reports" --rejects "$W/rejects" "$W/bf"
+    $PY "$ROOT/tests/check_manifest.py" "$W/reports/2"
+}
+
 test_help_and_version() {
     assert_contains "$("$ADR" --help)" "backfill"
     assert_contains "$("$ADR" run --help)" "--archive"

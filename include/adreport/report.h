@@ -37,6 +37,10 @@
 #define RPT_FORMAT_XLSX 2u
 #define RPT_FORMAT_ALL (RPT_FORMAT_CSV | RPT_FORMAT_XLSX)
 
+/* The time zone of report periods and days.  One place: per-tenant zones
+ * will replace this where rpt_model_load fills rpt_model.time_zone. */
+#define RPT_TIME_ZONE "UTC"
+
 /* The default output folder. */
 #define RPT_DEFAULT_OUT "reports"
 
@@ -114,13 +118,16 @@ typedef struct rpt_model {
     int64_t company_id;
     char *company_name; /* companies.name, owned */
     rpt_period period;
-    char generated_at[32]; /* "2026-11-26 03:00:12 UTC", the database's clock */
-    bool reach;            /* reach columns present (the database keeps sketches) */
-    rpt_table campaigns;   /* every campaign, by campaign_id: campaigns.csv, sheet Campaigns */
-    rpt_table ads;         /* every ad, by ad_id: ads.csv, sheet Ads */
-    rpt_table daily;       /* day x campaign with activity: daily.csv, sheet Daily */
-    rpt_table days;        /* every day of the period with the tenant's totals (Summary) */
-    rpt_table totals;      /* one row: the period's totals and KPIs (Summary) */
+    char generated_at[32];           /* "2026-11-26 03:00:12 UTC", the database's clock */
+    const char *time_zone;           /* of the period and days: RPT_TIME_ZONE */
+    char data_through[RPT_DAY_SIZE]; /* the tenant's latest UTC day with a loaded
+                                        event, "2026-11-25"; "" when none */
+    bool reach;                      /* reach columns present (the database keeps sketches) */
+    rpt_table campaigns; /* every campaign, by campaign_id: campaigns.csv, sheet Campaigns */
+    rpt_table ads;       /* every ad, by ad_id: ads.csv, sheet Ads */
+    rpt_table daily;     /* day x campaign with activity: daily.csv, sheet Daily */
+    rpt_table days;      /* every day of the period with the tenant's totals (Summary) */
+    rpt_table totals;    /* one row: the period's totals and KPIs (Summary) */
 } rpt_model;
 
 /*
@@ -132,7 +139,7 @@ typedef struct rpt_model {
  * caller calls rpt_model_free(m).
  * Example:
  *     rpt_model m;
- *     if (rpt_model_load(conn, 7, &period, &m)) { rpt_write_csv(&m, dir); rpt_model_free(&m); }
+ *     if (rpt_model_load(conn, 7, &period, &m)) { rpt_write_csv(&m, dir, true); ... }
  */
 bool rpt_model_load(PGconn *conn, int64_t company_id, const rpt_period *period, rpt_model *m);
 
@@ -152,14 +159,18 @@ void rpt_csv_field(FILE *out, const char *value, bool text);
 /* rpt_csv_table - write the header row and all rows of t, lines ending in CRLF. */
 void rpt_csv_table(FILE *out, const rpt_table *t);
 
+/* The UTF-8 byte-order mark: Excel on Windows reads a CSV without it in the
+ * legacy code page (mojibake for "Café"), with it as UTF-8. */
+#define RPT_UTF8_BOM "\xEF\xBB\xBF"
+
 /*
  * rpt_write_csv - publish campaigns.csv, ads.csv and daily.csv in folder dir
- * (which must exist).  The three are written and synced under temporary names
- * first and renamed into place only when all three succeeded.  Returns false
- * after printing a three-part error; the previous files are then untouched
- * and no temporary file remains.
+ * (which must exist), each starting with RPT_UTF8_BOM when bom is true.  The three are written and
+ * synced under temporary names first and renamed into place only when all three succeeded.  Returns
+ * false after printing a three-part error; the previous files are then untouched and no temporary
+ * file remains.
  */
-bool rpt_write_csv(const rpt_model *m, const char *dir);
+bool rpt_write_csv(const rpt_model *m, const char *dir, bool bom);
 
 /*
  * rpt_write_xlsx - publish performance.xlsx in folder dir (which must exist):
@@ -181,11 +192,12 @@ typedef struct rpt_options {
                           is then unused (companies still restricts) */
     rpt_period period; /* the period for every tenant (unless changed) */
     unsigned formats;  /* RPT_FORMAT_CSV | RPT_FORMAT_XLSX */
+    bool csv_bom;      /* CSV files start with RPT_UTF8_BOM (default true) */
     const char *out_dir;
 } rpt_options;
 
 /* rpt_options_init - the defaults: every tenant, the month of yesterday
- * (UTC), both formats, RPT_DEFAULT_OUT. */
+ * (UTC), both formats, CSV with a byte-order mark, RPT_DEFAULT_OUT. */
 void rpt_options_init(rpt_options *o);
 
 /*
