@@ -29,14 +29,20 @@ CREATE TABLE IF NOT EXISTS adreport_loaded_files (
 );
 
 -- Tenant-days whose raw events changed since their last rollup.  Loads mark
--- them in the same transaction as the rows; a rollup clears them in the same
--- transaction as the recomputed stats.
+-- them in the same transaction as the rows; a rollup claims and clears them
+-- in the same transaction as the recomputed stats.
 CREATE TABLE IF NOT EXISTS adreport_dirty_days (
   company_id bigint NOT NULL,
   day date NOT NULL,
   marked_at timestamp with time zone NOT NULL DEFAULT now(),
   PRIMARY KEY (company_id, day)
 );
+-- A rollup (or verify) claims marks by writing its token here, inside its
+-- own transaction: the claimed set is a distributed, co-located table the
+-- set-based statements join on company_id.  Outside a running rollup every
+-- committed mark has claim NULL (the rollup deletes what it claimed before
+-- it commits; verify rolls back).
+ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS claim bigint;
 
 -- Tenant-months whose stats changed since their last report; `adreport run`
 -- regenerates exactly these.

@@ -1,8 +1,20 @@
--- Recompute ad_daily_stats of one tenant ($1) on the days $2..$3 (a
--- contiguous range; rollup.c splits a set of days into such runs) from the
--- raw events.  A plain range, not "::date = ANY (days)": the planner has no
--- statistics for that expression, guesses 0.5% of the rows, and then sorts
--- millions of events instead of hashing them.
+-- stats_compute.sql - THE definition of ad_daily_stats: the stats of every
+-- (company_id, ad_id, day) of the tenant-days claimed with token $1 (rows of
+-- adreport_dirty_days with claim = $1), recomputed from the raw events.
+-- Used whole by two statements, so what verify checks is what the rollup
+-- writes: rollup_insert.sql (INSERT INTO ad_daily_stats + this SELECT) and
+-- verify_stats.sql (this SELECT beside the stored rows).  Both put this text
+-- where their file says {{stats_compute}} (rollup.c, ru_statement()).
+-- Runnable alone with psql: SELECT ... for one claim token.
+--
+-- Every claimed tenant-day at once, not a loop over tenants: each event table
+-- is joined to the claimed days on company_id and a plain time range (one
+-- index range scan of (company_id, time) per claimed tenant-day when few are
+-- claimed; a hash join over everything when most are), so untouched days are
+-- never read.  Output columns, in order: company_id, ad_id, day,
+-- campaign_id, impressions, clicks, impression_cost_usd, click_cost_usd,
+-- spend_usd, blacklisted_impressions, blacklisted_clicks,
+-- blacklisted_spend_usd.
 --
 -- Spend follows the campaign's cost_model: its clicks' costs for
 -- cost_per_click, its impressions' costs for cost_per_impression.  NULL
@@ -23,11 +35,8 @@
 -- one by one (host extraction + one match), in a separate branch.  The
 -- branches meet in UNION ALL + GROUP BY, which Citus pushes down; every join
 -- includes company_id, company_id leads every GROUP BY, no ORDER BY, no
--- top-level WITH.  Every table is filtered to one tenant, so on Citus the
--- statement is routed whole to that tenant's node.
-INSERT INTO ad_daily_stats
-  (company_id, ad_id, day, campaign_id, impressions, clicks, impression_cost_usd, click_cost_usd,
-   spend_usd, blacklisted_impressions, blacklisted_clicks, blacklisted_spend_usd)
+-- top-level WITH.  On Citus the claimed days, the events, ads and campaigns
+-- are co-located, so every shard computes its tenants at once.
 SELECT t.company_id, t.ad_id, t.day, a.campaign_id,
        sum(t.impressions), sum(t.clicks), sum(t.impression_cost), sum(t.click_cost),
        sum(CASE c.cost_model WHEN 'cost_per_click' THEN t.click_cost
@@ -39,23 +48,25 @@ SELECT t.company_id, t.ad_id, t.day, a.campaign_id,
                              ELSE 0 END)
 FROM (
     -- Every impression, aggregated first.
-    SELECT company_id, ad_id, seen_at::date AS day,
+    SELECT i.company_id, i.ad_id, i.seen_at::date AS day,
            count(*) AS impressions, 0 AS clicks,
-           coalesce(sum(cost_per_impression_usd), 0) AS impression_cost, 0 AS click_cost,
+           coalesce(sum(i.cost_per_impression_usd), 0) AS impression_cost, 0 AS click_cost,
            0 AS bl_impressions, 0 AS bl_clicks, 0 AS bl_impression_cost, 0 AS bl_click_cost
-    FROM impressions
-    WHERE company_id = $1
-      AND seen_at >= $2::date AND seen_at < $3::date + 1
-    GROUP BY company_id, ad_id, seen_at::date
+    FROM impressions i
+    JOIN adreport_dirty_days d
+      ON d.company_id = i.company_id AND i.seen_at >= d.day AND i.seen_at < d.day + 1
+    WHERE d.claim = $1
+    GROUP BY i.company_id, i.ad_id, i.seen_at::date
   UNION ALL
     -- Every click, aggregated first.
-    SELECT company_id, ad_id, clicked_at::date,
-           0, count(*), 0, coalesce(sum(cost_per_click_usd), 0),
+    SELECT k.company_id, k.ad_id, k.clicked_at::date,
+           0, count(*), 0, coalesce(sum(k.cost_per_click_usd), 0),
            0, 0, 0, 0
-    FROM clicks
-    WHERE company_id = $1
-      AND clicked_at >= $2::date AND clicked_at < $3::date + 1
-    GROUP BY company_id, ad_id, clicked_at::date
+    FROM clicks k
+    JOIN adreport_dirty_days d
+      ON d.company_id = k.company_id AND k.clicked_at >= d.day AND k.clicked_at < d.day + 1
+    WHERE d.claim = $1
+    GROUP BY k.company_id, k.ad_id, k.clicked_at::date
   UNION ALL
     -- The blacklisted part: only events of ads with a blacklisted campaign,
     -- grouped by site_url first, so a host is cut out once per distinct URL
@@ -79,17 +90,19 @@ FROM (
              coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click), 0) AS impression_cost,
              coalesce(sum(e.cost) FILTER (WHERE e.is_click), 0) AS click_cost
       FROM (
-        SELECT company_id, ad_id, seen_at::date AS day, site_url,
-               false AS is_click, cost_per_impression_usd AS cost
-        FROM impressions
-        WHERE company_id = $1
-          AND seen_at >= $2::date AND seen_at < $3::date + 1
+        SELECT i.company_id, i.ad_id, i.seen_at::date AS day, i.site_url,
+               false AS is_click, i.cost_per_impression_usd AS cost
+        FROM impressions i
+        JOIN adreport_dirty_days d
+          ON d.company_id = i.company_id AND i.seen_at >= d.day AND i.seen_at < d.day + 1
+        WHERE d.claim = $1
         UNION ALL
-        SELECT company_id, ad_id, clicked_at::date, site_url,
-               true, cost_per_click_usd
-        FROM clicks
-        WHERE company_id = $1
-          AND clicked_at >= $2::date AND clicked_at < $3::date + 1
+        SELECT k.company_id, k.ad_id, k.clicked_at::date, k.site_url,
+               true, k.cost_per_click_usd
+        FROM clicks k
+        JOIN adreport_dirty_days d
+          ON d.company_id = k.company_id AND k.clicked_at >= d.day AND k.clicked_at < d.day + 1
+        WHERE d.claim = $1
     ) e
     JOIN (
         -- Ads whose campaign has a blacklist, with it as one pattern.
@@ -103,12 +116,10 @@ FROM (
                          lower(regexp_replace(split_part(split_part(split_part(split_part(
                  CASE WHEN strpos(u.url, '://') > 0 THEN substr(u.url, strpos(u.url, '://') + 3) ELSE u.url END,
                  '/', 1), '?', 1), '#', 1), '@', -1), ':[0-9]*$', '')) AS host
-                  FROM campaigns cp, unnest(cp.blacklisted_site_urls) AS u(url)
-                  WHERE cp.company_id = $1) h
+                  FROM campaigns cp, unnest(cp.blacklisted_site_urls) AS u(url)) h
             WHERE h.host <> ''
             GROUP BY h.company_id, h.id
         ) bl ON bl.company_id = ba.company_id AND bl.id = ba.campaign_id
-        WHERE ba.company_id = $1
     ) b ON b.company_id = e.company_id AND b.ad_id = e.ad_id
       GROUP BY e.company_id, e.ad_id, e.day, e.site_url, b.pattern
     ) g
@@ -117,3 +128,4 @@ FROM (
 JOIN ads a ON a.company_id = t.company_id AND a.id = t.ad_id
 JOIN campaigns c ON c.company_id = a.company_id AND c.id = a.campaign_id
 GROUP BY t.company_id, t.ad_id, t.day, a.campaign_id
+
