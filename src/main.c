@@ -18,6 +18,7 @@ static const struct {
     {"report", cmd_report, "write per-tenant CSV and XLSX reports"},
     {"run", cmd_run, "the nightly job: load, rollup, report (for cron)"},
     {"backfill", cmd_backfill, "replace a tenant's events of a date range"},
+    {"verify", cmd_verify, "compare the stats with a recompute from the raw events"},
 };
 
 static void usage(FILE *out)

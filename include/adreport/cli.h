@@ -57,5 +57,6 @@ int cmd_rollup(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_backfill(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif
