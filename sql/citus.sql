@@ -33,3 +33,5 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'adreport
 
 SELECT create_distributed_table('ad_daily_stats', 'company_id', colocate_with => 'companies')
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'ad_daily_stats'::regclass);
+SELECT create_distributed_table('adreport_site_hosts', 'company_id', colocate_with => 'companies')
+WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'adreport_site_hosts'::regclass);
