@@ -92,31 +92,47 @@ static void site_free(site_set *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Record the file's URLs and their hosts, in the file's transaction. */
+static int by_bytes(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Record the file's URLs and their hosts, in the file's transaction.  Sorted:
+ * two loads of one tenant (--jobs) insert shared URLs in the same order, so
+ * one waits for the other instead of the two deadlocking.
+ */
 static bool site_store(ev_loader *ev)
 {
     site_set *s = &ev->sites;
     if (!s->used)
         return true;
-    /* A text[] literal: every element quoted, \ and " escaped. */
+    const char **urls = malloc(s->used * sizeof *urls);
+    /* A text[] literal: every element quoted, \\ and " escaped. */
     char *arr = malloc(2 * s->bytes + 3 * s->used + 3), *p = arr;
-    if (!arr)
+    if (!arr || !urls) {
+        free(urls);
+        free(arr);
         return true;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < EV_SITE_SLOTS; i++)
+        if (s->slot[i])
+            urls[n++] = s->slot[i];
+    qsort(urls, n, sizeof *urls, by_bytes);
     *p++ = '{';
-    for (size_t i = 0; i < EV_SITE_SLOTS; i++) {
-        const char *e = s->slot[i];
-        if (!e)
-            continue;
-        if (p > arr + 1)
+    for (size_t i = 0; i < n; i++) {
+        if (i)
             *p++ = ',';
         *p++ = '"';
-        for (; *e; e++) {
+        for (const char *e = urls[i]; *e; e++) {
             if (*e == '"' || *e == '\\')
                 *p++ = '\\';
             *p++ = *e;
         }
         *p++ = '"';
     }
+    free(urls);
     *p++ = '}';
     *p = '\0';
     char tenant[32];
