@@ -94,7 +94,7 @@ bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pend
         ok = run(conn, "queries/rollup_claim_range", 4, params, NULL, what);
     }
     free(companies);
-    return ok;
+    return ok && db_exec(conn, "queries/rollup_analyze_claim", what);
 }
 
 bool ru_claimed(PGconn *conn, const char *token, ru_totals *t, char *first, char *last,
