@@ -64,7 +64,7 @@ static bool run(PGconn *conn, const char *name, int nparams, const char *const *
 
 bool ru_begin(PGconn *conn, char *token, size_t size, const char *what)
 {
-    if (!db_exec_text(conn, "BEGIN", what))
+    if (!db_exec_text(conn, "BEGIN", what) || !db_exec(conn, "queries/rollup_settings", what))
         return false;
     PGresult *res = db_query(conn, "queries/rollup_lock", 0, NULL, what);
     if (!res)
