@@ -44,6 +44,8 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'adreport
 
 SELECT create_distributed_table('ad_daily_stats', 'company_id', colocate_with => 'companies')
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'ad_daily_stats'::regclass);
+SELECT create_distributed_table('adreport_site_hosts', 'company_id', colocate_with => 'companies')
+WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'adreport_site_hosts'::regclass);
 
 -- The local copies of rows that create_distributed_table moved into shards
 -- (a no-op for tables that were empty or distributed before).
@@ -53,4 +55,5 @@ WHERE p.logicalrelid IN ('companies'::regclass, 'campaigns'::regclass, 'ads'::re
                          'clicks'::regclass, 'impressions'::regclass,
                          'adreport_loaded_files'::regclass, 'adreport_dirty_days'::regclass,
                          'adreport_dirty_months'::regclass, 'ad_daily_stats'::regclass,
-                         'adreport_tenant_settings'::regclass);
+                         'adreport_tenant_settings'::regclass,
+                         'adreport_site_hosts'::regclass);

@@ -29,14 +29,20 @@ CREATE TABLE IF NOT EXISTS adreport_loaded_files (
 );
 
 -- Tenant-days whose raw events changed since their last rollup.  Loads mark
--- them in the same transaction as the rows; a rollup clears them in the same
--- transaction as the recomputed stats.
+-- them in the same transaction as the rows; a rollup claims and clears them
+-- in the same transaction as the recomputed stats.
 CREATE TABLE IF NOT EXISTS adreport_dirty_days (
   company_id bigint NOT NULL,
   day date NOT NULL,
   marked_at timestamp with time zone NOT NULL DEFAULT now(),
   PRIMARY KEY (company_id, day)
 );
+-- A rollup (or verify) claims marks by writing its token here, inside its
+-- own transaction: the claimed set is a distributed, co-located table the
+-- set-based statements join on company_id.  Outside a running rollup every
+-- committed mark has claim NULL (the rollup deletes what it claimed before
+-- it commits; verify rolls back).
+ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS claim bigint;
 
 -- Tenant-months whose stats changed since their last report; `adreport run`
 -- regenerates exactly these.
@@ -45,6 +51,20 @@ CREATE TABLE IF NOT EXISTS adreport_dirty_months (
   month date NOT NULL,
   marked_at timestamp with time zone NOT NULL DEFAULT now(),
   PRIMARY KEY (company_id, month)
+);
+
+-- The host of every site_url a tenant's events hold (lower-cased, without
+-- user info and port: see site_hosts_insert.sql), written by the load in each
+-- file's transaction, once per distinct URL of the file.  The rollup's
+-- blacklist columns join it instead of cutting the host out of every event
+-- again (string functions: ~2.6 us an event); an event whose URL is missing
+-- here (loaded before this table existed, or a file with more distinct URLs
+-- than the loader keeps) gets its host computed in the rollup.
+CREATE TABLE IF NOT EXISTS adreport_site_hosts (
+  company_id bigint NOT NULL,
+  site_url text NOT NULL,
+  host text NOT NULL,
+  PRIMARY KEY (company_id, site_url)
 );
 
 -- Daily stats per ad: the rollup's output and the reports' input.  Money is

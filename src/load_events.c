@@ -25,6 +25,20 @@ enum ev_col { EC_ID, EC_COMPANY, EC_AD, EC_TIME, EC_SITE, EC_COST, EC_IP, EC_JSO
 /* Longest field value quoted in a reject detail. */
 #define EV_DETAIL_VALUE 60
 
+/*
+ * The distinct site URLs of a file, for adreport_site_hosts (see
+ * site_hosts_insert.sql).  Bounded, so memory does not grow with the file:
+ * URLs past these limits are not recorded, and the rollup cuts their host
+ * out itself.  A log file of one tenant-day holds a few hundred.
+ */
+#define EV_SITE_SLOTS 8192          /* hash slots; at most half are used */
+#define EV_SITE_BYTES (1024 * 1024) /* bytes of URL text kept */
+
+typedef struct site_set {
+    char **slot; /* EV_SITE_SLOTS entries, NUL-terminated copies, or NULL */
+    size_t used, bytes;
+} site_set;
+
 typedef struct ev_loader {
     ld_file *f;
     copybin cb;
@@ -33,7 +47,103 @@ typedef struct ev_loader {
     int idx[EC_COUNT]; /* field index of each column, -1 if absent */
     int nfields;       /* fields every row must have */
     idmap ads;         /* ad id -> campaign id, this tenant's */
+    site_set sites;    /* distinct site URLs of the good rows */
 } ev_loader;
+
+/* FNV-1a: short strings, no attacker gains more than a slower load. */
+static uint64_t site_hash(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+static void site_add(site_set *s, const char *p, size_t n)
+{
+    if (!s->slot)
+        s->slot = calloc(EV_SITE_SLOTS, sizeof *s->slot);
+    if (!s->slot)
+        return; /* only an optimisation: the rollup copes without it */
+    for (size_t i = site_hash(p, n) % EV_SITE_SLOTS;; i = (i + 1) % EV_SITE_SLOTS) {
+        char *e = s->slot[i];
+        if (!e) {
+            if (s->used >= EV_SITE_SLOTS / 2 || s->bytes + n + 1 > EV_SITE_BYTES)
+                return;
+            e = s->slot[i] = malloc(n + 1);
+            if (!e)
+                return;
+            memcpy(e, p, n);
+            e[n] = '\0';
+            s->used++;
+            s->bytes += n + 1;
+            return;
+        }
+        if (strlen(e) == n && memcmp(e, p, n) == 0)
+            return;
+    }
+}
+
+static void site_free(site_set *s)
+{
+    for (size_t i = 0; s->slot && i < EV_SITE_SLOTS; i++)
+        free(s->slot[i]);
+    free(s->slot);
+    memset(s, 0, sizeof *s);
+}
+
+static int by_bytes(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Record the file's URLs and their hosts, in the file's transaction.  Sorted:
+ * two loads of one tenant (--jobs) insert shared URLs in the same order, so
+ * one waits for the other instead of the two deadlocking.
+ */
+static bool site_store(ev_loader *ev)
+{
+    site_set *s = &ev->sites;
+    if (!s->used)
+        return true;
+    const char **urls = malloc(s->used * sizeof *urls);
+    /* A text[] literal: every element quoted, \\ and " escaped. */
+    char *arr = malloc(2 * s->bytes + 3 * s->used + 3), *p = arr;
+    if (!arr || !urls) {
+        free(urls);
+        free(arr);
+        return true;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < EV_SITE_SLOTS; i++)
+        if (s->slot[i])
+            urls[n++] = s->slot[i];
+    qsort(urls, n, sizeof *urls, by_bytes);
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        *p++ = '"';
+        for (const char *e = urls[i]; *e; e++) {
+            if (*e == '"' || *e == '\\')
+                *p++ = '\\';
+            *p++ = *e;
+        }
+        *p++ = '"';
+    }
+    free(urls);
+    *p++ = '}';
+    *p = '\0';
+    char tenant[32];
+    snprintf(tenant, sizeof tenant, "%lld", (long long)ev->f->tenant);
+    const char *params[] = {tenant, arr};
+    PGresult *res =
+        db_query(ev->f->conn, "queries/site_hosts_insert", 2, params, "record the site hosts");
+    free(arr);
+    PQclear(res);
+    return res != NULL;
+}
 
 static const char *col_name(ld_kind kind, enum ev_col c)
 {
@@ -196,6 +306,7 @@ static void take_row(ev_loader *ev, const csvr_row *row)
     idmap_put(&f->days, ev_day_of(usec), 1);
     if (ev->dry)
         return;
+    site_add(&ev->sites, fs->ptr, fs->len);
     copybin *cb = &ev->cb;
     cb_row(cb, EV_COPY_FIELDS);
     cb_int8(cb, f->tenant);
@@ -266,9 +377,13 @@ bool ld_events_load(ld_file *f, bool dry)
             adr_error("row count mismatch after COPY", NULL, NULL);
             f->db_error = true;
             ok = false;
+        } else if (!site_store(&ev)) {
+            f->db_error = true;
+            ok = false;
         }
         cb_free(&ev.cb);
     }
+    site_free(&ev.sites);
     idmap_free(&ev.ads);
     return ok;
 }

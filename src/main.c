@@ -20,6 +20,7 @@ static const struct {
     {"run", cmd_run, "the nightly job: load, rollup, report (for cron)"},
     {"backfill", cmd_backfill, "replace a tenant's events of a date range"},
     {"tenant", cmd_tenant, "show or set a tenant's settings (its time zone)"},
+    {"verify", cmd_verify, "compare the stats with a recompute from the raw events"},
 };
 
 static void usage(FILE *out)

@@ -1,7 +1,7 @@
 /*
- * report_run.c - the report driver: which tenants and periods, reading one
- * model while the previous one's files are written, folders, dirty-month
- * marks (see rpt_run in report.h).
+ * report_run.c - the report driver: which tenants and periods, a fixed pool
+ * of workers (each with its own connection) reading models and writing their
+ * files in parallel, folders, dirty-month marks (see rpt_run in report.h).
  */
 #include "adreport/atomic_file.h"
 #include "adreport/common.h"
@@ -27,8 +27,8 @@ void rpt_options_init(rpt_options *o)
     snprintf(month, sizeof month, "%.7s", yesterday);
     rpt_period_month(&o->period, month, yesterday, &why);
     o->formats = RPT_FORMAT_ALL;
-    o->csv_bom = true;
     o->out_dir = RPT_DEFAULT_OUT;
+    o->csv_bom = true;
 }
 
 bool rpt_parse_formats(const char *list, unsigned *formats)
@@ -64,104 +64,92 @@ typedef struct report_job {
 } report_job;
 
 /*
- * Writing one report's files, on a thread of its own: while it writes, the
- * main thread already reads the next tenant's model from the database, so the
- * server's work and the file work overlap (make bench: the two take about the
- * same time).  The writer touches no connection; marks are cleared by the
- * main thread after the join.  So at most two models are in memory.
+ * The report workers.  Each takes the next job, reads its model over its own
+ * connection, writes its files and clears its --changed mark, then takes the
+ * next: the server's query work of one tenant overlaps the file work
+ * (libxlsxwriter, deflate, fsync) of another, on every core.  At most one
+ * model per worker is in memory, whatever the number of tenants.
  */
-typedef struct write_task {
+typedef struct worker_pool {
     const rpt_options *o;
-    const report_job *job;
-    rpt_model model;
-    char dir[PATH_MAX];
-    double start;
-    bool ok;
-    bool threaded; /* written on `thread`, to be joined */
-    pthread_t thread;
-} write_task;
+    const report_job *jobs;
+    size_t njobs;
+    pthread_mutex_t lock; /* guards next, stats, stop */
+    size_t next;
+    run_stats stats;
+    bool stop; /* a connection was lost: take no more jobs */
+} worker_pool;
 
-static void *write_files(void *arg)
+typedef struct worker {
+    worker_pool *pool;
+    PGconn *conn;
+    pthread_t thread;
+    bool started;
+} worker;
+
+/* Count a result under the pool's lock. */
+static void count(worker_pool *p, bool ok)
 {
-    write_task *t = arg;
+    pthread_mutex_lock(&p->lock);
+    if (ok)
+        p->stats.written++;
+    else
+        p->stats.failed++;
+    pthread_mutex_unlock(&p->lock);
+    prog_item_done(0);
+}
+
+static bool write_files(const rpt_options *o, const rpt_model *m, const char *dir)
+{
     char error[PATH_MAX + 64];
-    t->ok = af_mkdirs(t->dir, error, sizeof error);
-    if (!t->ok) {
+    if (!af_mkdirs(dir, error, sizeof error)) {
         char primary[PATH_MAX + 64];
         int err = errno;
-        adr_error(adr_fmt(primary, sizeof primary, "could not create report folder \"%s\"", t->dir),
+        adr_error(adr_fmt(primary, sizeof primary, "could not create report folder \"%s\"", dir),
                   error, af_hint(err));
+        return false;
     }
     /* The tenant's download manifest (manifest.h) lists the folder without
      * files while they are replaced, and hashed again once published. */
-    bool listed =
-        t->ok && manifest_withdraw(t->job->company_id, t->o->out_dir, t->job->period.label);
-    t->ok = listed;
-    t->ok = t->ok &&
-            (!(t->o->formats & RPT_FORMAT_CSV) || rpt_write_csv(&t->model, t->dir, t->o->csv_bom));
-    t->ok = t->ok && (!(t->o->formats & RPT_FORMAT_XLSX) || rpt_write_xlsx(&t->model, t->dir));
-    if (listed) /* on failure too: the folder's previous files are listed again */
-        t->ok =
-            manifest_update(t->job->company_id, t->o->out_dir, t->ok ? &t->model : NULL) && t->ok;
-    return NULL;
+    if (!manifest_withdraw(m->company_id, o->out_dir, m->period.label))
+        return false;
+    bool ok = (!(o->formats & RPT_FORMAT_CSV) || rpt_write_csv(m, dir, o->csv_bom)) &&
+              (!(o->formats & RPT_FORMAT_XLSX) || rpt_write_xlsx(m, dir));
+    /* On failure too: the folder's previous files are listed again. */
+    return manifest_update(m->company_id, o->out_dir, ok ? m : NULL) && ok;
 }
 
-/* Read a job's model and start writing it.  NULL when it could not start. */
-static write_task *start_job(PGconn *conn, const rpt_options *o, const report_job *job,
-                             run_stats *stats)
+/* One job, start to end, on conn.  Returns whether it was published. */
+static bool do_job(PGconn *conn, const rpt_options *o, const report_job *job)
 {
-    char label[64];
+    double start = adr_now();
+    char dir[PATH_MAX], label[64];
     prog_item_begin(
         adr_fmt(label, sizeof label, "company %" PRId64 " %s", job->company_id, job->period.label));
-    write_task *t = adr_xmalloc(sizeof *t);
-    memset(t, 0, sizeof *t);
-    t->o = o;
-    t->job = job;
-    t->start = adr_now();
     size_t out_len = strlen(o->out_dir);
     while (out_len > 1 && o->out_dir[out_len - 1] == '/')
         out_len--;
     /* Only numbers and dates: no tenant-controlled text in a path. */
-    if (snprintf(t->dir, sizeof t->dir, "%.*s/%" PRId64 "/%s", (int)out_len, o->out_dir,
-                 job->company_id, job->period.label) >= (int)sizeof t->dir) {
+    if (snprintf(dir, sizeof dir, "%.*s/%" PRId64 "/%s", (int)out_len, o->out_dir, job->company_id,
+                 job->period.label) >= (int)sizeof dir) {
         adr_error("could not write report: the output folder name is too long", o->out_dir, NULL);
-        stats->failed++;
         sum_report(job->company_id, job->period.label, NULL, false);
-        prog_item_done(0);
-        free(t);
-        return NULL;
+        return false;
     }
-    if (!rpt_model_load(conn, job->company_id, &job->period, &t->model)) {
-        stats->failed++;
+    rpt_model model;
+    if (!rpt_model_load(conn, job->company_id, &job->period, &model)) {
         sum_report(job->company_id, job->period.label, NULL, false);
-        prog_item_done(0);
-        free(t);
-        return NULL;
+        return false;
     }
-    t->threaded = pthread_create(&t->thread, NULL, write_files, t) == 0;
-    if (!t->threaded)
-        write_files(t); /* no thread to be had: write here, in order */
-    return t;
-}
-
-/* Wait for a task, count it, clear its --changed mark when published. */
-static void finish_job(PGconn *conn, write_task *t, run_stats *stats)
-{
-    if (t->threaded)
-        pthread_join(t->thread, NULL);
-    const report_job *job = t->job;
-    sum_report(job->company_id, job->period.label, t->dir, t->ok);
-    prog_item_done(0);
-    if (t->ok) {
-        stats->written++;
+    bool ok = write_files(o, &model, dir);
+    sum_report(job->company_id, job->period.label, dir, ok);
+    if (ok)
         adr_info("report of company %" PRId64 " for %s: %d campaigns, %d ads, %d daily rows -> "
                  "%s (%.2f s)",
-                 job->company_id, job->period.label, t->model.campaigns.nrows, t->model.ads.nrows,
-                 t->model.daily.nrows, t->dir, adr_now() - t->start);
-    } else {
-        stats->failed++;
-    }
-    if (t->ok && job->clear_mark && !db_lost(conn)) {
+                 job->company_id, job->period.label, model.campaigns.nrows, model.ads.nrows,
+                 model.daily.nrows, dir, adr_now() - start);
+    rpt_model_free(&model);
+    if (ok && job->clear_mark && !db_lost(conn)) {
         char id[24], what[128];
         snprintf(id, sizeof id, "%" PRId64, job->company_id);
         const char *clear[] = {id, job->month_day, job->marked_at};
@@ -169,12 +157,104 @@ static void finish_job(PGconn *conn, write_task *t, run_stats *stats)
             db_query(conn, "queries/report_clear_dirty", 3, clear,
                      adr_fmt(what, sizeof what, "clear the changed mark of company %s month %s", id,
                              job->period.label));
-        if (!res)
-            stats->failed++;
+        ok = res != NULL;
         PQclear(res);
     }
-    rpt_model_free(&t->model);
-    free(t);
+    return ok;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    worker_pool *p = w->pool;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        size_t k = p->stop ? p->njobs : p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (k >= p->njobs)
+            return NULL;
+        count(p, do_job(w->conn, p->o, &p->jobs[k]));
+        if (db_lost(w->conn)) {
+            pthread_mutex_lock(&p->lock);
+            p->stop = true;
+            pthread_mutex_unlock(&p->lock);
+        }
+    }
+}
+
+/*
+ * A second connection like conn (same host, database, user, password,
+ * options), in UTF8 and UTC like the first.  NULL when it cannot be had: the
+ * pool then runs with fewer workers.
+ */
+static PGconn *connect_like(PGconn *conn)
+{
+    PQconninfoOption *opts = PQconninfo(conn);
+    if (!opts)
+        return NULL;
+    int n = 0;
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        n++;
+    const char **keys = adr_xmalloc(((size_t)n + 1) * sizeof *keys);
+    const char **vals = adr_xmalloc(((size_t)n + 1) * sizeof *vals);
+    int k = 0;
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (o->val && o->val[0]) {
+            keys[k] = o->keyword;
+            vals[k++] = o->val;
+        }
+    keys[k] = vals[k] = NULL;
+    PGconn *c = PQconnectdbParams(keys, vals, 0);
+    free(keys);
+    free(vals);
+    PQconninfoFree(opts);
+    if (PQstatus(c) != CONNECTION_OK || PQsetClientEncoding(c, "UTF8") != 0) {
+        adr_debug("report: no second connection (%s); fewer workers", PQerrorMessage(c));
+        PQfinish(c);
+        return NULL;
+    }
+    PGresult *res = PQexec(c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!ok) {
+        PQfinish(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Run the jobs on up to RPT_WORKERS workers; worker 0 uses conn. */
+static void run_jobs(PGconn *conn, const rpt_options *o, const report_job *jobs, size_t njobs,
+                     run_stats *stats)
+{
+    worker_pool pool = {.o = o, .jobs = jobs, .njobs = njobs};
+    pthread_mutex_init(&pool.lock, NULL);
+    worker workers[RPT_WORKERS];
+    int nworkers = njobs < RPT_WORKERS ? (int)njobs : RPT_WORKERS;
+    memset(workers, 0, sizeof workers);
+    for (int i = 0; i < nworkers; i++) {
+        workers[i].pool = &pool;
+        workers[i].conn = i == 0 ? conn : connect_like(conn);
+        if (!workers[i].conn)
+            break;
+        workers[i].started =
+            i > 0 && pthread_create(&workers[i].thread, NULL, work, &workers[i]) == 0;
+        if (i > 0 && !workers[i].started) {
+            PQfinish(workers[i].conn);
+            workers[i].conn = NULL;
+            break;
+        }
+    }
+    if (nworkers > 0)
+        work(&workers[0]); /* the calling thread is worker 0 */
+    for (int i = 1; i < nworkers; i++)
+        if (workers[i].started) {
+            pthread_join(workers[i].thread, NULL);
+            PQfinish(workers[i].conn);
+        }
+    pthread_mutex_destroy(&pool.lock);
+    stats->written += pool.stats.written;
+    stats->failed += pool.stats.failed;
 }
 
 typedef struct job_list {
@@ -194,7 +274,40 @@ static report_job *add_job(job_list *l, int64_t company_id)
     return job;
 }
 
-/* --changed: a job per dirty month of the tenant, with its mark. */
+/*
+ * --changed: a job per dirty month in months, with its mark.  The columns
+ * are (company_id, month, marked_at) with company_col 0, or (month,
+ * marked_at) of company_id with company_col -1.
+ */
+static void add_month_jobs(const rpt_options *o, PGresult *months, int company_col,
+                           int64_t company_id, job_list *l)
+{
+    int c = company_col + 1;
+    for (int r = 0; r < PQntuples(months); r++) {
+        int64_t company =
+            company_col < 0 ? company_id : strtoll(PQgetvalue(months, r, company_col), NULL, 10);
+        const char *month_day = PQgetvalue(months, r, c), *marked_at = PQgetvalue(months, r, c + 1);
+        char month[8];
+        const char *why;
+        rpt_period period;
+        snprintf(month, sizeof month, "%.7s", month_day);
+        if (!rpt_period_month(&period, month, o->period.as_of[0] ? o->period.as_of : NULL, &why)) {
+            char primary[128];
+            adr_warning(adr_fmt(primary, sizeof primary,
+                                "skipping changed month %s of company %" PRId64, month_day,
+                                company),
+                        why, NULL);
+            continue;
+        }
+        report_job *job = add_job(l, company);
+        job->period = period;
+        job->clear_mark = true;
+        snprintf(job->month_day, sizeof job->month_day, "%s", month_day);
+        snprintf(job->marked_at, sizeof job->marked_at, "%s", marked_at);
+    }
+}
+
+/* --changed for one tenant. */
 static void add_changed_jobs(PGconn *conn, const rpt_options *o, int64_t company_id, job_list *l,
                              run_stats *stats)
 {
@@ -209,25 +322,21 @@ static void add_changed_jobs(PGconn *conn, const rpt_options *o, int64_t company
         sum_reports_failed(1);
         return;
     }
-    for (int r = 0; r < PQntuples(months); r++) {
-        const char *month_day = PQgetvalue(months, r, 0), *marked_at = PQgetvalue(months, r, 1);
-        char month[8];
-        const char *why;
-        rpt_period period;
-        snprintf(month, sizeof month, "%.7s", month_day);
-        if (!rpt_period_month(&period, month, o->period.as_of[0] ? o->period.as_of : NULL, &why)) {
-            char primary[128];
-            adr_warning(adr_fmt(primary, sizeof primary, "skipping changed month %s of company %s",
-                                month_day, id),
-                        why, NULL);
-            continue;
-        }
-        report_job *job = add_job(l, company_id);
-        job->period = period;
-        job->clear_mark = true;
-        snprintf(job->month_day, sizeof job->month_day, "%s", month_day);
-        snprintf(job->marked_at, sizeof job->marked_at, "%s", marked_at);
+    add_month_jobs(o, months, -1, company_id, l);
+    PQclear(months);
+}
+
+/* --changed for every tenant: one query, not one per tenant. */
+static void add_all_changed_jobs(PGconn *conn, const rpt_options *o, job_list *l, run_stats *stats)
+{
+    PGresult *months =
+        db_query(conn, "queries/report_dirty_months_all", 0, NULL, "read the changed months");
+    if (!months) {
+        stats->failed++;
+        sum_reports_failed(1);
+        return;
     }
+    add_month_jobs(o, months, 0, 0, l);
     PQclear(months);
 }
 
@@ -260,30 +369,23 @@ int rpt_run(PGconn *conn, const rpt_options *o)
     }
     double t0 = adr_now();
     size_t n = 0;
-    int64_t *ids = list_companies(conn, o, &n);
-    if (!ids) {
+    run_stats stats = {0};
+    job_list jobs = {0};
+    int64_t *ids = NULL;
+    if (o->changed && !o->companies)
+        add_all_changed_jobs(conn, o, &jobs, &stats);
+    else if (!(ids = list_companies(conn, o, &n))) {
         sum_reports_failed(1);
         return ADR_EXIT_ERROR;
     }
-    run_stats stats = {0};
-    job_list jobs = {0};
     for (size_t i = 0; i < n && !db_lost(conn); i++) {
         if (o->changed)
             add_changed_jobs(conn, o, ids[i], &jobs, &stats);
         else
             add_job(&jobs, ids[i])->period = o->period;
     }
-    /* Read job k while job k-1's files are written. */
     prog_begin("report", "reports", jobs.n, 0, 0);
-    write_task *writing = NULL;
-    for (size_t k = 0; k < jobs.n && !db_lost(conn); k++) {
-        write_task *next = start_job(conn, o, &jobs.jobs[k], &stats);
-        if (writing)
-            finish_job(conn, writing, &stats);
-        writing = next;
-    }
-    if (writing)
-        finish_job(conn, writing, &stats);
+    run_jobs(conn, o, jobs.jobs, jobs.n, &stats);
     prog_end();
     sum_stage("report", adr_now() - t0);
     if (db_lost(conn)) {

@@ -1,6 +1,6 @@
 /*
- * rollup.c - incremental, exact rollups (see rollup.h and
- * sql/queries/rollup_*.sql, where the definitions live).
+ * rollup.c - set-based, exact, incremental rollups (see rollup.h; the
+ * statements are sql/queries/rollup_*.sql and stats_compute.sql).
  */
 #include "adreport/rollup.h"
 #include "adreport/common.h"
@@ -13,70 +13,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A set of UTC days (days since 2000-01-01), sorted and unique once sealed. */
-typedef struct day_set {
-    int32_t *days;
-    int count, cap;
-    char *text; /* "{2026-11-01,2026-11-02}" after day_set_seal() */
-} day_set;
+/* Where a statement file takes the text of stats_compute.sql. */
+#define RU_COMPUTE_SLOT "{{stats_compute}}"
 
-static void day_set_add(day_set *s, int32_t day)
+char *ru_statement(const char *name)
 {
-    if (s->count == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 64;
-        s->days = adr_xrealloc(s->days, (size_t)s->cap * sizeof *s->days);
-    }
-    s->days[s->count++] = day;
+    const char *wrapper = db_sql(name), *compute = db_sql("queries/stats_compute");
+    const char *slot = strstr(wrapper, RU_COMPUTE_SLOT);
+    if (!slot)
+        return adr_xstrdup(wrapper);
+    size_t head = (size_t)(slot - wrapper), clen = strlen(compute);
+    const char *tail = slot + strlen(RU_COMPUTE_SLOT);
+    char *sql = adr_xmalloc(head + clen + strlen(tail) + 1);
+    memcpy(sql, wrapper, head);
+    memcpy(sql + head, compute, clen);
+    strcpy(sql + head + clen, tail);
+    return sql;
 }
 
-static void day_set_add_result(day_set *s, PGresult *res)
+/* "{1,2,3}", or NULL for "every tenant". */
+static char *company_array(const ru_options *opts)
 {
-    for (int i = 0; i < PQntuples(res); i++) {
-        int32_t day;
-        if (day_parse(PQgetvalue(res, i, 0), &day))
-            day_set_add(s, day);
-    }
-}
-
-static int by_day(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sort, drop duplicates, and render the date[] literal. */
-static void day_set_seal(day_set *s)
-{
-    qsort(s->days, (size_t)s->count, sizeof *s->days, by_day);
-    int n = 0;
-    for (int i = 0; i < s->count; i++)
-        if (n == 0 || s->days[i] != s->days[n - 1])
-            s->days[n++] = s->days[i];
-    s->count = n;
-    char *p = s->text = adr_xmalloc((size_t)n * DAY_STR + 3);
-    *p++ = '{';
-    for (int i = 0; i < n; i++) {
-        if (i)
-            *p++ = ',';
-        day_format(s->days[i], p);
-        p += DAY_STR - 1;
-    }
-    *p++ = '}';
-    *p = '\0';
-}
-
-static void day_set_free(day_set *s)
-{
-    free(s->days);
-    free(s->text);
-}
-
-/* Run one statement with the tenant (and optionally the day set) as params. */
-static PGresult *tenant_query(PGconn *conn, const char *sql, const char *tenant,
-                              const day_set *days, const char *what)
-{
-    const char *params[] = {tenant, days ? days->text : NULL};
-    return db_query(conn, sql, days ? 2 : 1, params, what);
+    if (!opts->companies)
+        return NULL;
+    size_t cap = (size_t)opts->ncompanies * 21 + 3, len = 0;
+    char *s = adr_xmalloc(cap);
+    s[len++] = '{';
+    for (int i = 0; i < opts->ncompanies; i++)
+        len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "",
+                                (long long)opts->companies[i]);
+    s[len++] = '}';
+    s[len] = '\0';
+    return s;
 }
 
 static bool exec_ok(PGresult *res, uint64_t *affected)
@@ -89,102 +57,67 @@ static bool exec_ok(PGresult *res, uint64_t *affected)
     return true;
 }
 
-/* The days to recompute for a tenant, inside its transaction. */
-static bool collect_days(PGconn *conn, const ru_options *opts, const char *tenant, day_set *days)
+/* A statement taking the token (and maybe more) as its parameters. */
+static bool run(PGconn *conn, const char *name, int nparams, const char *const *params,
+                uint64_t *affected, const char *what)
 {
-    PGresult *res =
-        tenant_query(conn, "queries/rollup_take_dirty", tenant, NULL, "claim the dirty days");
+    return exec_ok(db_query(conn, name, nparams, params, what), affected);
+}
+
+bool ru_begin(PGconn *conn, char *token, size_t size, const char *what)
+{
+    if (!db_exec_text(conn, "BEGIN", what) || !db_exec(conn, "queries/rollup_settings", what))
+        return false;
+    PGresult *res = db_query(conn, "queries/rollup_lock", 0, NULL, what);
     if (!res)
         return false;
-    day_set_add_result(days, res);
+    snprintf(token, size, "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
-    if (opts->all) {
-        res = tenant_query(conn, "queries/rollup_all_days", tenant, NULL, "find the tenant's days");
-        if (!res)
-            return false;
-        int32_t first, last;
-        if (day_parse(PQgetvalue(res, 0, 0), &first) && day_parse(PQgetvalue(res, 0, 1), &last))
-            for (int32_t d = first; d <= last; d++)
-                day_set_add(days, d);
-        PQclear(res);
-    }
-    for (int32_t d = opts->from_day; opts->ranged && d <= opts->to_day; d++)
-        day_set_add(days, d);
-    day_set_seal(days);
     return true;
 }
 
-/*
- * Recompute the days as contiguous runs, one INSERT each: the statement
- * filters by a plain time range, which the planner estimates well.
- */
-static bool insert_runs(PGconn *conn, const char *tenant, const day_set *days, uint64_t *rows,
-                        const char *what)
+bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pending,
+              const char *what)
 {
+    char *companies = company_array(opts);
+    char from[DAY_STR], to[DAY_STR];
     bool ok = true;
-    for (int i = 0; i < days->count && ok;) {
-        int j = i + 1;
-        while (j < days->count && days->days[j] == days->days[j - 1] + 1)
-            j++;
-        char from[DAY_STR], to[DAY_STR];
-        day_format(days->days[i], from);
-        day_format(days->days[j - 1], to);
-        const char *params[] = {tenant, from, to};
-        uint64_t n = 0;
-        ok = exec_ok(db_query(conn, "queries/rollup_insert_days", 3, params, what), &n);
-        *rows += n;
-        i = j;
+    if (pending) {
+        const char *params[] = {token, companies};
+        ok = run(conn, "queries/rollup_claim", 2, params, NULL, what);
     }
-    return ok;
+    if (ok && opts->all) {
+        const char *params[] = {token, companies};
+        ok = run(conn, "queries/rollup_claim_all", 2, params, NULL, what);
+    } else if (ok && opts->ranged) {
+        day_format(opts->from_day, from);
+        day_format(opts->to_day, to);
+        const char *params[] = {token, companies, from, to};
+        ok = run(conn, "queries/rollup_claim_range", 4, params, NULL, what);
+    }
+    free(companies);
+    return ok && db_exec(conn, "queries/rollup_analyze_claim", what);
 }
 
-static bool rollup_tenant(PGconn *conn, const ru_options *opts, int64_t company, ru_totals *t)
+bool ru_claimed(PGconn *conn, const char *token, ru_totals *t, char *first, char *last,
+                const char *what)
 {
-    char tenant[32], what[128];
-    snprintf(tenant, sizeof tenant, "%lld", (long long)company);
-    double t0 = adr_now();
-    day_set days = {0};
-    uint64_t rows = 0;
-    adr_fmt(what, sizeof what, "roll up company %s", tenant);
-    char label[48];
-    prog_item_begin(adr_fmt(label, sizeof label, "company %s", tenant));
+    const char *params[] = {token};
+    PGresult *res = db_query(conn, "queries/rollup_claimed", 1, params, what);
+    if (!res)
+        return false;
+    t->tenants += strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    t->days += strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+    snprintf(first, DAY_STR, "%s", PQgetvalue(res, 0, 2));
+    snprintf(last, DAY_STR, "%s", PQgetvalue(res, 0, 3));
+    PQclear(res);
+    return true;
+}
 
-    bool ok = db_exec_text(conn, "BEGIN", what) &&
-              exec_ok(tenant_query(conn, "queries/rollup_lock_tenant", tenant, NULL, what), NULL) &&
-              collect_days(conn, opts, tenant, &days);
-    if (ok && days.count > 0) {
-        ok = exec_ok(tenant_query(conn, "queries/rollup_clear_dirty", tenant, &days, what), NULL) &&
-             exec_ok(tenant_query(conn, "queries/rollup_delete_days", tenant, &days, what), NULL) &&
-             insert_runs(conn, tenant, &days, &rows, what) &&
-             exec_ok(tenant_query(conn, "queries/rollup_mark_months", tenant, &days, what), NULL) &&
-             exec_ok(tenant_query(conn, "queries/rollup_ad_counts", tenant, NULL, what), NULL);
-    }
-    ok = ok && db_exec_text(conn, "COMMIT", what);
-    if (!ok) {
-        PGresult *res = PQexec(conn, "ROLLBACK");
-        PQclear(res);
-    } else {
-        double secs = adr_now() - t0;
-        if (days.count > 0 && adr_verbosity >= ADR_NORMAL) {
-            char first[DAY_STR], last[DAY_STR];
-            day_format(days.days[0], first);
-            day_format(days.days[days.count - 1], last);
-            prog_printf("rollup      company %-6s %d days (%s..%s): %llu ad-day rows, %.2f s\n",
-                        tenant, days.count, first, last, (unsigned long long)rows, secs);
-        }
-        if (days.count > 0) {
-            char first[DAY_STR], last[DAY_STR];
-            day_format(days.days[0], first);
-            day_format(days.days[days.count - 1], last);
-            sum_rollup_tenant(company, (uint64_t)days.count, first, last, rows);
-        }
-        prog_item_done(rows);
-        t->tenants += days.count > 0;
-        t->days += (uint64_t)days.count;
-        t->rows += rows;
-    }
-    day_set_free(&days);
-    return ok;
+static void rollback(PGconn *conn)
+{
+    PGresult *res = PQexec(conn, "ROLLBACK");
+    PQclear(res);
 }
 
 /* ANALYZE the event tables a load has just grown (see the SQL file). */
@@ -206,36 +139,85 @@ static bool refresh_stale_stats(PGconn *conn)
     return ok;
 }
 
+/* Each tenant of the claim, for --summary-json: its days and stats rows. */
+static bool summarize_claim(PGconn *conn, const char *token, const char *what)
+{
+    const char *params[] = {token};
+    PGresult *res = db_query(conn, "queries/rollup_claimed_by_tenant", 1, params, what);
+    if (!res)
+        return false;
+    for (int r = 0; r < PQntuples(res); r++)
+        sum_rollup_tenant(strtoll(PQgetvalue(res, r, 0), NULL, 10),
+                          strtoull(PQgetvalue(res, r, 1), NULL, 10), PQgetvalue(res, r, 2),
+                          PQgetvalue(res, r, 3), strtoull(PQgetvalue(res, r, 4), NULL, 10));
+    PQclear(res);
+    return true;
+}
+
+/* The one INSERT ... SELECT of every claimed tenant-day. */
+static bool insert_claimed(PGconn *conn, const char *token, uint64_t *rows, const char *what)
+{
+    char *sql = ru_statement("queries/rollup_insert");
+    const char *params[] = {token};
+    PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+    free(sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        db_report(conn, res, what);
+        PQclear(res);
+        return false;
+    }
+    *rows = strtoull(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    return true;
+}
+
 bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
 {
     double t0 = adr_now();
+    const char *what = "roll up the changed tenant-days";
     if (!refresh_stale_stats(conn))
         return false;
-    int64_t *tenants = NULL;
-    int n = 0;
-    if (opts->companies) {
-        tenants = adr_xmalloc((size_t)opts->ncompanies * sizeof *tenants);
-        memcpy(tenants, opts->companies, (size_t)opts->ncompanies * sizeof *tenants);
-        n = opts->ncompanies;
-    } else {
-        const char *sql = opts->all || opts->ranged ? "queries/rollup_all_tenants"
-                                                    : "queries/rollup_dirty_tenants";
-        PGresult *res = db_query(conn, sql, 0, NULL, "list the tenants to roll up");
-        if (!res)
-            return false;
-        n = PQntuples(res);
-        tenants = adr_xmalloc((size_t)(n ? n : 1) * sizeof *tenants);
-        for (int i = 0; i < n; i++)
-            tenants[i] = strtoll(PQgetvalue(res, i, 0), NULL, 10);
-        PQclear(res);
+    char token[32], first[DAY_STR] = "", last[DAY_STR] = "";
+    ru_totals t = {0};
+    /*
+     * One transaction: claim, delete, insert, mark months, refresh the ads
+     * counters, clear the claimed marks.  A kill at any point leaves the
+     * previous stats and every mark; a rerun does it all again.
+     */
+    bool ok = ru_begin(conn, token, sizeof token, what) &&
+              ru_claim(conn, opts, token, true, what) &&
+              ru_claimed(conn, token, &t, first, last, what);
+    const char *params[] = {token};
+    /* One statement does the work: the display counts tenant-days, all done
+     * at once when the INSERT returns. */
+    prog_begin("rollup", "tenant-days", t.days, 0, 0);
+    if (ok && t.days > 0) {
+        char label[64];
+        prog_item_begin(adr_fmt(label, sizeof label, "%llu tenants", (unsigned long long)t.tenants));
+        ok = run(conn, "queries/rollup_delete_claimed", 1, params, NULL, what) &&
+             insert_claimed(conn, token, &t.rows, what) &&
+             run(conn, "queries/rollup_mark_months", 1, params, NULL, what) &&
+             run(conn, "queries/rollup_ad_counts", 1, params, NULL, what) &&
+             summarize_claim(conn, token, what) &&
+             run(conn, "queries/rollup_clear_dirty", 1, params, NULL, what);
     }
-    bool ok = true;
-    prog_begin("rollup", "tenants", (uint64_t)n, 0, 0);
-    for (int i = 0; i < n && ok; i++)
-        ok = rollup_tenant(conn, opts, tenants[i], totals);
+    ok = ok && db_exec_text(conn, "COMMIT", what);
+    if (ok && t.days > 0)
+        prog_item_done(t.rows);
     prog_end();
-    free(tenants);
-    totals->seconds += adr_now() - t0;
     sum_stage("rollup", adr_now() - t0);
-    return ok;
+    if (!ok) {
+        rollback(conn);
+        return false;
+    }
+    t.seconds = adr_now() - t0;
+    if (t.days > 0 && adr_verbosity >= ADR_NORMAL)
+        prog_printf("rollup      %llu tenants, %llu tenant-days (%s..%s): %llu ad-day rows, %.2f s\n",
+               (unsigned long long)t.tenants, (unsigned long long)t.days, first, last,
+               (unsigned long long)t.rows, t.seconds);
+    totals->tenants += t.tenants;
+    totals->days += t.days;
+    totals->rows += t.rows;
+    totals->seconds += t.seconds;
+    return true;
 }

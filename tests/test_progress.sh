@@ -102,23 +102,26 @@ test_no_status_line_when_stderr_is_not_a_terminal() {
 }
 
 test_rollup_and_report_show_tenants_done_of_total() {
-    # 120 tenants with a click each on two days: long enough to be drawn.
+    # 120 tenants with 1,500 clicks on each of two days: a set-based rollup
+    # long enough to be drawn (one statement for all 240 tenant-days).
     q "INSERT INTO companies SELECT g, 'T' || g, NULL, now(), now() FROM generate_series(1, 120) g"
     q "INSERT INTO campaigns (id, company_id, name, cost_model, state, created_at, updated_at)
        SELECT g, g, 'C', 'cost_per_click', 'active', now(), now() FROM generate_series(1, 120) g"
     q "INSERT INTO ads (id, company_id, campaign_id, name, created_at, updated_at)
        SELECT g, g, g, 'A', now(), now() FROM generate_series(1, 120) g"
     q "INSERT INTO clicks (company_id, ad_id, clicked_at, site_url, cost_per_click_usd, user_ip, user_data)
-       SELECT g, g, timestamp '2026-11-01 10:00' + d * interval '1 day', 'http://s.example', 0.5, '10.0.0.1', '{}'
-       FROM generate_series(1, 120) g, generate_series(0, 1) d"
+       SELECT g, g, timestamp '2026-11-01 10:00' + d * interval '1 day' + n * interval '1 second',
+              'http://s.example', 0.5, '10.0.0.1', '{}'
+       FROM generate_series(1, 120) g, generate_series(0, 1) d, generate_series(1, 1500) n"
     q "INSERT INTO adreport_dirty_days (company_id, day)
        SELECT g, date '2026-11-01' + d FROM generate_series(1, 120) g, generate_series(0, 1) d"
+    q "ANALYZE"
     on_tty 80 "$ADR" rollup
     assert_eq 0 "$RC" "rollup exit code"
-    $PY "$ROOT/tests/check_screen.py" "$W/screen" 80 --draw '^rollup [0-9]+/120 tenants +[0-9]+%' \
-        --line '^rollup +company [0-9]+ +2 days \(2026-11-01\.\.2026-11-02\): 2 ad-day rows, [0-9.]+ s$' \
+    $PY "$ROOT/tests/check_screen.py" "$W/screen" 80 --draw '^rollup 0/240 tenant-days' \
+        --line '^rollup +120 tenants, 240 tenant-days \(2026-11-01\.\.2026-11-02\): 240 ad-day rows, [0-9.]+ s$' \
         --line '^rollup total: 120 tenants, 240 days, 240 ad-day rows' \
-        --count '^rollup +company' 120
+        --count '^rollup +120 tenants' 1
     on_tty 80 "$ADR" report --month 2026-11 --format csv --out "$W/reports"
     assert_eq 0 "$RC" "report exit code"
     $PY "$ROOT/tests/check_screen.py" "$W/screen" 80 --draw '^report [0-9]+/120 reports +[0-9]+%' \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Integration tests of `adreport rollup`: exact against an independent
-# computation (tests/check_rollup.py), incremental, rerun-safe.
+# Integration tests of `adreport rollup` and `adreport verify`: exact against
+# an independent computation (tests/check_rollup.py), set-based over many
+# tenants, incremental, rerun-safe, racing loads, killed at random moments.
 source "$(dirname "$0")/lib.sh"
 
 check() { $PY "$ROOT/tests/check_rollup.py"; }
@@ -144,6 +145,201 @@ test_range_and_company_options() {
     assert_exit 2 "$ADR" rollup --from 2026-11-02
     assert_exit 2 "$ADR" rollup --from 2026-11-03 --to 2026-11-02
     assert_exit 2 "$ADR" rollup --from 2026-02-30 --to 2026-03-01
+}
+
+# stats fingerprint: every column of every stats row, and the ads counters.
+stats_md5() {
+    q "SELECT md5(coalesce(string_agg(s::text, ',' ORDER BY company_id, ad_id, day), '')) FROM
+         (SELECT company_id, ad_id, day, campaign_id, impressions, clicks, impression_cost_usd,
+                 click_cost_usd, spend_usd, blacklisted_impressions, blacklisted_clicks,
+                 blacklisted_spend_usd FROM ad_daily_stats) s"
+}
+counts_md5() { q "SELECT md5(string_agg(concat_ws(':', company_id, id, impressions_count, clicks_count), ',' ORDER BY 1)) FROM ads"; }
+
+# generate DIR TENANTS DAYS SCALE - generated tenants (samples/generate.py):
+# several time zones, so a file of one day holds events of the days around it.
+generate() {
+    $PY samples/generate.py --out "$1" --tenants "$2" --days "$3" --scale "$4" --seed 12 \
+        --no-bad-rows 2>/dev/null
+}
+
+# only_days SRC DST DAY... - the entity files and the log files of these days.
+only_days() {
+    local src=$1 dst=$2 f rel
+    shift 2
+    mkdir -p "$dst"
+    cp "$src"/*.csv "$dst"/
+    for day in "$@"; do
+        for f in "$src"/*/*"$day"*.csv; do
+            rel=${f#"$src"/}
+            mkdir -p "$dst/$(dirname "$rel")"
+            cp "$f" "$dst/$rel"
+        done
+    done
+}
+
+test_set_based_rollup_many_tenants_late_data_and_backfills_equal_independent_computation() {
+    generate "$W/gen" 60 4 0.05
+    only_days "$W/gen" "$W/d12" 2026-11-01 2026-11-02
+    "$ADR" load -q --rejects "$W/rejects" "$W/d12"
+    "$ADR" rollup -q
+    check
+    assert_eq 60 "$(q "SELECT count(DISTINCT company_id) FROM ad_daily_stats")"
+    # Late data: days 3 and 4, whose files also hold events of earlier UTC days.
+    only_days "$W/gen" "$W/d34" 2026-11-03 2026-11-04
+    rm "$W/d34"/*.csv
+    "$ADR" load -q --rejects "$W/rejects" "$W/d34"
+    "$ADR" rollup -q
+    check
+    # Backfills: five tenants' impressions of 2026-11-02 replaced by half the rows.
+    local t f
+    for t in 3 17 29 41 58; do
+        f=$W/gen/$t/impressions-2026-11-02.csv
+        mkdir -p "$W/bf/$t"
+        awk 'NR == 1 || NR % 2 == 0' "$f" >"$W/bf/$t/impressions-2026-11-02.csv"
+    done
+    "$ADR" load -q --replace --rejects "$W/rejects" "$W/bf"
+    "$ADR" rollup -q
+    check
+    assert_exit 0 "$ADR" verify -q
+    # Incremental equals a full recompute.
+    local incremental
+    incremental="$(stats_md5) $(counts_md5)"
+    "$ADR" rollup -q --all
+    assert_eq "$incremental" "$(stats_md5) $(counts_md5)" "incremental vs --all"
+    assert_eq 0 "$(q 'SELECT count(*) FROM adreport_dirty_days')"
+}
+
+test_rollup_output_is_one_line_for_all_tenants() {
+    generate "$W/gen" 20 2 0.02
+    "$ADR" load -q --rejects "$W/rejects" "$W/gen"
+    local out
+    out=$("$ADR" rollup)
+    assert_contains "$out" "rollup      20 tenants,"
+    assert_contains "$out" "rollup total: 20 tenants,"
+}
+
+test_rollups_racing_loads_on_the_same_tenant_days_lose_nothing() {
+    generate "$W/gen" 30 3 0.05
+    cp "$W/gen"/*.csv "$W/"
+    "$ADR" load -q --rejects "$W/rejects" "$W"/companies.csv "$W"/campaigns.csv "$W"/ads.csv
+    # Loads, one file per transaction, over two connections, while rollups
+    # claim and clear the very tenant-days the loads keep marking.
+    "$ADR" load -q --jobs 2 --rejects "$W/rejects" "$W/gen" >"$W/load.log" 2>&1 &
+    local loader=$! rollups=0
+    while kill -0 "$loader" 2>/dev/null; do
+        "$ADR" rollup -q
+        rollups=$((rollups + 1))
+    done
+    wait "$loader"
+    [ "$rollups" -ge 2 ] || fail "only $rollups rollups raced the load"
+    # Whatever the interleaving, the marks left make the next rollup exact.
+    "$ADR" rollup -q
+    check
+    assert_exit 0 "$ADR" verify -q
+    assert_eq 0 "$(q 'SELECT count(*) FROM adreport_dirty_days')"
+}
+
+test_killed_rollup_leaves_previous_stats_and_rerun_equals_full_recompute() {
+    generate "$W/gen" 40 3 0.4
+    "$ADR" load -q --rejects "$W/rejects" "$W/gen"
+    "$ADR" rollup -q
+    local t0 t1 ms trial before marks
+    t0=$(date +%s%N)
+    "$ADR" rollup -q --all
+    t1=$(date +%s%N)
+    ms=$(((t1 - t0) / 1000000 + 20))
+    for trial in 1 2 3 4 5 6 7 8; do
+        # A wrong row (a "manual fix" gone bad) that only a committed rollup repairs.
+        q "UPDATE ad_daily_stats SET clicks = clicks + $trial
+           WHERE (company_id, ad_id, day) = (SELECT company_id, ad_id, day FROM ad_daily_stats
+                                             ORDER BY company_id, ad_id, day LIMIT 1)"
+        before=$(stats_md5)
+        marks=$(q 'SELECT count(*) FROM adreport_dirty_days')
+        "$ADR" rollup -q --all &
+        local pid=$!
+        sleep "$(awk -v r=$RANDOM -v ms=$ms 'BEGIN { printf "%.3f", r / 32768 * ms / 1000 }')"
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        # The orphaned backend rolls back (or commits a COMMIT it already had).
+        for _ in $(seq 100); do
+            [ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" == 0 ] && break
+            sleep 0.1
+        done
+        if [ "$(stats_md5)" == "$before" ]; then
+            assert_eq "$marks" "$(q 'SELECT count(*) FROM adreport_dirty_days')" "marks after a rolled-back rollup"
+            assert_exit 1 "$ADR" verify -q
+        else
+            assert_exit 0 "$ADR" verify -q
+        fi
+    done
+    "$ADR" rollup -q --all
+    check
+    assert_exit 0 "$ADR" verify -q
+}
+
+test_verify_passes_on_clean_data_and_reports_a_row_changed_by_hand() {
+    tiny_tenant
+    load_samples
+    "$ADR" rollup -q
+    local out
+    out=$("$ADR" verify)
+    assert_contains "$out" "equal (0 differences)"
+    assert_exit 0 "$ADR" verify --company 50 --from 2026-11-01 --to 2026-11-02
+    q "UPDATE ad_daily_stats SET clicks = 999, spend_usd = spend_usd + 0.01
+       WHERE company_id = 50 AND ad_id = 1 AND day = '2026-11-01'"
+    local rc=0
+    out=$("$ADR" verify --company 50) || rc=$?
+    assert_eq 1 "$rc" "verify's exit code"
+    assert_contains "$out" "company 50 ad 1 day 2026-11-01 clicks: stored 999, recomputed 5"
+    assert_contains "$out" "company 50 ad 1 day 2026-11-01 spend_usd: stored 3.8600000001, recomputed 3.8500000001"
+    # The ads counters are right (they come from the true stats): not reported.
+    case "$out" in *clicks_count*) fail "a right counter reported: $out" ;; esac
+    # A day outside --from/--to is not recomputed: its stored row counts as
+    # true, so only the counters, which disagree with it, are reported.
+    out=$("$ADR" verify --company 50 --from 2026-11-02 --to 2026-11-02) || true
+    assert_eq "company 50 ad 1 day all clicks_count: stored 5, recomputed 999" "$(echo "$out" | head -n 1)"
+    assert_contains "$out" "DIFFERENT (1 differences)"
+    # A missing row, and a wrong counter.
+    q "DELETE FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 2 AND day = '2026-11-02';
+       UPDATE ads SET impressions_count = 42 WHERE company_id = 50 AND id = 1"
+    out=$("$ADR" verify --company 50) || true
+    assert_contains "$out" "company 50 ad 2 day 2026-11-02 row: stored missing, recomputed present"
+    assert_contains "$out" "company 50 ad 1 day all impressions_count: stored 42, recomputed 1"
+    # Nothing verify did stayed behind; a rollup --all repairs everything.
+    assert_eq 0 "$(q 'SELECT count(*) FROM adreport_dirty_days')"
+    "$ADR" rollup -q --company 50 --all
+    assert_exit 0 "$ADR" verify
+    assert_exit 2 "$ADR" verify --from 2026-11-02
+    assert_exit 2 "$ADR" verify --all --from 2026-11-01 --to 2026-11-02
+}
+
+test_blacklist_hosts_come_from_the_load_and_the_rollup_copes_without_them() {
+    tiny_tenant
+    # Hosts with LIKE's wildcards and URLs with quotes and backslashes.
+    q "UPDATE campaigns SET blacklisted_site_urls = '{http://a_b.example,http://100%.example}'
+       WHERE company_id = 50 AND id = 1"
+    cat >"$W/in/50/clicks-2.csv" <<'CSV'
+ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data
+1,2026-11-03 10:00:00,"http://a_b.example/""q""\x",1,10.0.0.1,{}
+1,2026-11-03 11:00:00,http://axb.example/,2,10.0.0.1,{}
+1,2026-11-03 12:00:00,http://x.100%.example/,4,10.0.0.1,{}
+1,2026-11-03 13:00:00,http://100x.example/,8,10.0.0.1,{}
+CSV
+    "$ADR" load -q --rejects "$W/rejects" "$W/in"
+    assert_eq "$(q "SELECT count(DISTINCT site_url) FROM (SELECT site_url FROM clicks UNION ALL SELECT site_url FROM impressions) s")" \
+        "$(q "SELECT count(*) FROM adreport_site_hosts WHERE company_id = 50")" "site hosts recorded by the load"
+    assert_eq "a_b.example" "$(q "SELECT host FROM adreport_site_hosts WHERE site_url LIKE '%\"q\"%'")"
+    "$ADR" rollup -q
+    check
+    assert_eq "2|5.0000000000" "$(q "SELECT blacklisted_clicks||'|'||blacklisted_spend_usd FROM ad_daily_stats WHERE company_id = 50 AND day = '2026-11-03'")"
+    # Events whose URLs the table lacks (loaded before it existed): same stats.
+    local with
+    with=$(stats_md5)
+    q "TRUNCATE adreport_site_hosts"
+    "$ADR" rollup -q --all
+    assert_eq "$with" "$(stats_md5)" "stats without adreport_site_hosts"
+    assert_exit 0 "$ADR" verify -q
 }
 
 run_tests

@@ -63,5 +63,6 @@ int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_backfill(int argc, char **argv);
 int cmd_tenant(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

@@ -44,6 +44,14 @@
 /* The default output folder. */
 #define RPT_DEFAULT_OUT "reports"
 
+/*
+ * Reports written at once by rpt_run: one worker thread and one database
+ * connection each, so at most this many models are in memory.  Two: the
+ * project's machines have two cores, and a worker alternates between the
+ * server's queries and its own file work, so two keep both cores busy.
+ */
+#define RPT_WORKERS 2
+
 /* A report period: a calendar month or an inclusive range of UTC days. */
 typedef struct rpt_period {
     bool is_month;              /* a month report: budget pacing is computed */
@@ -207,7 +215,8 @@ void rpt_options_init(rpt_options *o);
 bool rpt_parse_formats(const char *list, unsigned *formats);
 
 /*
- * rpt_run - write the reports opts asks for over one connection.  A tenant
+ * rpt_run - write the reports opts asks for: RPT_WORKERS workers, the first
+ * on conn, the others on connections of their own like conn.  A tenant
  * that fails (unknown id, I/O error) is reported and the run goes on with
  * the next; a lost connection stops it.  Returns ADR_EXIT_OK when every
  * report was published, else ADR_EXIT_ERROR.

@@ -1,17 +1,23 @@
 /*
  * rollup.h - exact daily stats per ad (and per campaign, a view), recomputed
- * incrementally for the tenant-days that changed.
+ * set-based for the tenant-days that changed.
  *
- * Each tenant is one transaction: claim its dirty days, delete their stats,
- * recompute them from the raw events, mark their months for the reports and
- * refresh ads.impressions_count / clicks_count.  Days nobody touched are not
- * rewritten, so a nightly rollup costs what the new data costs.
+ * One transaction for every tenant at once: claim the pending dirty marks
+ * (and any forced days) by writing a token into adreport_dirty_days, delete
+ * the claimed days' stats, recompute them in one INSERT ... SELECT
+ * (sql/queries/stats_compute.sql), mark their months for the reports,
+ * refresh ads.impressions_count / clicks_count of the tenants concerned, and
+ * delete the claimed marks.  Days nobody touched are not rewritten, so a
+ * nightly rollup costs what the new data costs; a killed rollup leaves the
+ * previous stats and marks.  verify.c reuses the claim and the compute
+ * statement.
  */
 #ifndef ADREPORT_ROLLUP_H
 #define ADREPORT_ROLLUP_H
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct ru_options {
@@ -28,9 +34,39 @@ typedef struct ru_totals {
 } ru_totals;
 
 /*
- * ru_run - roll up as opts says.  Prints a line per tenant (unless quiet)
- * and adds to *totals.  Returns false after printing an error.
+ * ru_run - roll up as opts says.  Prints one line (unless quiet) and adds to
+ * *totals.  Returns false after printing an error (the transaction rolled
+ * back: nothing changed).
  */
 bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals);
+
+/*
+ * ru_begin - BEGIN, take the rollup lock and write the transaction's claim
+ * token (a decimal string) to token[size].  The caller ends the transaction.
+ */
+bool ru_begin(PGconn *conn, char *token, size_t size, const char *what);
+
+/*
+ * ru_claim - claim with token, inside ru_begin's transaction: the pending
+ * marks of opts' tenants when pending is true, plus every day with events or
+ * stats (opts->all) or every day of the range (opts->ranged).
+ */
+bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pending,
+              const char *what);
+
+/*
+ * ru_claimed - add the claim's tenants and tenant-days to *t, and write its
+ * first and last day ("" when empty) to first/last (DAY_STR bytes each).
+ */
+bool ru_claimed(PGconn *conn, const char *token, ru_totals *t, char *first, char *last,
+                const char *what);
+
+/*
+ * ru_statement - the text of sql/<name>.sql with stats_compute.sql put where
+ * it says {{stats_compute}}.  Returns a malloc'd string the caller frees.
+ *
+ *     char *sql = ru_statement("queries/rollup_insert");
+ */
+char *ru_statement(const char *name);
 
 #endif

@@ -1,2 +1,3 @@
--- A forced recompute of days also settles their pending marks.
-DELETE FROM adreport_dirty_days WHERE company_id = $1 AND day = ANY ($2::date[])
+-- The claimed marks are settled, in the same transaction as the new stats.
+-- Marks without the token (a load's, after the claim) stay for next time.
+DELETE FROM adreport_dirty_days WHERE claim = $1

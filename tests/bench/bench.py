@@ -91,6 +91,8 @@ def cmd_convert(src, dst):
             out = os.path.join(dst, "%s-%s-%s" % (kind, d, name.split("-", 1)[1]))
             n = convert_file(os.path.join(src, d, name), out, d)
             counts[kind] += n
+            if not os.path.exists(out):  # an empty log: nothing to copy
+                continue
             files[kind].append(out)
             script.append("\\copy %s (%s) from '%s' with (format csv)" %
                           (kind, COLUMNS[kind], os.path.abspath(out)))

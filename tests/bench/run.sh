@@ -10,6 +10,9 @@
 #                   installed with apt-get when missing and run as root)
 #   BENCH_PGLOADER_RUNS=N  runs of pgloader (default BENCH_RUNS; about 90 s each
 #                   at scale 1)
+#   BENCH_TENANTS=2000  the many-tenant scenario: this many small tenants, 3
+#                   days, 2 files per tenant-day (about 0.9k events per
+#                   tenant-day at scale 1); 0 skips it
 #
 # Generated data goes to tests/bench/data/ (gitignored) and is reused when it
 # was generated for the same scale.  A private PostgreSQL 15 with default
@@ -125,6 +128,16 @@ fingerprint() {
                    coalesce(sum(hashtext(concat_ws(',', company_id, ad_id, clicked_at, site_url,
                                                     user_ip, user_data))::bigint), 0)
             FROM clicks" | tr '\n' ' '
+}
+
+# same_stats DB COLUMNS - ad_daily_stats and bench_bare_stats hold the same rows.
+STATS_COLS="company_id, ad_id, day, campaign_id, impressions, clicks, impression_cost_usd, click_cost_usd, spend_usd"
+STATS_COLS_BL="$STATS_COLS, blacklisted_impressions, blacklisted_clicks, blacklisted_spend_usd"
+same_stats() {
+    [ "$(q -d "$1" -c "SELECT count(*) FROM (
+           (SELECT $2 FROM ad_daily_stats EXCEPT ALL SELECT $2 FROM bench_bare_stats)
+           UNION ALL
+           (SELECT $2 FROM bench_bare_stats EXCEPT ALL SELECT $2 FROM ad_daily_stats)) d")" = 0 ]
 }
 
 rows_per_s() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
@@ -291,36 +304,31 @@ record memory "peak RSS, $BIG_ROWS-row file" "MiB" "${MEM[1]}" "same, $SMALL_ROW
 # ---------------------------------------------------------------- rollup --
 say "== rollup: adreport rollup --all vs one bare INSERT ... SELECT ... GROUP BY (tests/bench/bare_rollup.sql)"
 q -d bench_load_adr -c "ANALYZE"
-ROLL=() BARE=() ROLL_RSS=()
+ROLL=() BARE=() BARE_BL=() ROLL_RSS=()
 for ((r = 1; r <= RUNS; r++)); do
     settle bench_load_adr
     must "$WORK/rollup.log" "adreport rollup --all (run $r)" env PGDATABASE=bench_load_adr \
         "$ADR" rollup --all -q
     ROLL+=("$SECS") ROLL_RSS+=("$RSS")
     settle bench_load_adr
+    must "$WORK/bare.log" "bare_rollup_blacklist.sql (run $r)" \
+        psql -X -q -v ON_ERROR_STOP=1 -d bench_load_adr -f "$BENCH/bare_rollup_blacklist.sql"
+    BARE_BL+=("$SECS")
+    same_stats bench_load_adr "$STATS_COLS_BL" || die "adreport's ad_daily_stats and bare_rollup_blacklist.sql differ"
+    settle bench_load_adr
     must "$WORK/bare.log" "bare_rollup.sql (run $r)" \
         psql -X -q -v ON_ERROR_STOP=1 -d bench_load_adr -f "$BENCH/bare_rollup.sql"
     BARE+=("$SECS")
-    say "  run $r: adreport ${ROLL[-1]}s (peak RSS ${ROLL_RSS[-1]} MiB), bare ${SECS}s"
+    say "  run $r: adreport ${ROLL[-1]}s (peak RSS ${ROLL_RSS[-1]} MiB), bare with blacklist ${BARE_BL[-1]}s, bare ${SECS}s"
 done
-diff=$(q -d bench_load_adr -c "
-    SELECT count(*) FROM (
-      (SELECT company_id, ad_id, day, campaign_id, impressions, clicks, impression_cost_usd,
-              click_cost_usd, spend_usd FROM ad_daily_stats
-       EXCEPT ALL
-       SELECT company_id, ad_id, day, campaign_id, impressions, clicks, impression_cost_usd,
-              click_cost_usd, spend_usd FROM bench_bare_stats)
-      UNION ALL
-      (SELECT company_id, ad_id, day, campaign_id, impressions, clicks, impression_cost_usd,
-              click_cost_usd, spend_usd FROM bench_bare_stats
-       EXCEPT ALL
-       SELECT company_id, ad_id, day, campaign_id, impressions, clicks, impression_cost_usd,
-              click_cost_usd, spend_usd FROM ad_daily_stats)) d")
+same_stats bench_load_adr "$STATS_COLS" || diff=1
 STATS_ROWS=$(q -d bench_load_adr -c "SELECT count(*) FROM ad_daily_stats")
-[ "$diff" = 0 ] || die "adreport's ad_daily_stats and the bare rollup differ in $diff rows"
+[ "${diff:-0}" = 0 ] || die "adreport's ad_daily_stats and the bare rollup differ"
 say "  both wrote the same $STATS_ROWS ad-day rows (counts, costs, spend)"
 record rollup "full rollup, $N_ROWS events -> $STATS_ROWS ad-days" "s" "$(join "${ROLL[@]}")" \
-    "bare INSERT..SELECT" "$(join "${BARE[@]}")" "le:1.2"
+    "bare INSERT..SELECT with blacklist" "$(join "${BARE_BL[@]}")" "le:1.5"
+record rollup "same, vs the bare GROUP BY without the blacklist columns" "s" "$(join "${ROLL[@]}")" \
+    "bare INSERT..SELECT" "$(join "${BARE[@]}")" ""
 
 say "== nightly: rollup of $NEW_DAY on top of 30 days of history vs on an empty history"
 mapfile -t HIST_FILES < <(find "$MONTH" -mindepth 2 -name '*.csv' ! -name "*-$NEW_DAY.csv" | sort -V)
@@ -403,6 +411,86 @@ else
         "psql \\copy" "$(join "${REP1_PSQL[@]}")" ""
 fi
 
+# ---------------------------------------------------------- many tenants --
+# BENCH_TENANTS small tenants (not skewed), 3 days, an impressions and a
+# clicks file per tenant-day: the per-tenant cost of every stage shows.
+MT_TENANTS=${BENCH_TENANTS:-2000}
+if [ "$MT_TENANTS" != 0 ]; then
+    MTSCALE=$(awk -v s="$SCALE" 'BEGIN { printf "%g", 0.74 * s }')
+    MT=$DATA/tenants$MT_TENANTS-s$SCALE
+    stamp="generate.py --tenants $MT_TENANTS --days 3 --start 2026-11-02 --scale $MTSCALE --no-bad-rows"
+    if [ ! -f "$MT.complete" ] || [ "$(cat "$MT.complete")" != "$stamp" ]; then
+        say "generating $MT ($stamp)"
+        rm -rf "$MT" "$MT-psql"
+        "$PY" "$ROOT/samples/generate.py" --out "$MT" --tenants "$MT_TENANTS" --days 3 \
+            --start 2026-11-02 --scale "$MTSCALE" --no-bad-rows 2>&1 | sed 's/^/    /'
+        "$PY" "$HELP" convert "$MT" "$MT-psql" >/dev/null
+        echo "$stamp" >"$MT.complete"
+    fi
+    read -r MT_IMP MT_CLK <"$MT-psql/rows"
+    MT_FILES=$(find "$MT" -mindepth 2 -name '*.csv' | wc -l)
+    say "== $MT_TENANTS tenants: adreport run vs the psql pipeline ($((MT_IMP + MT_CLK)) events in $MT_FILES files)"
+    mapfile -t MT_IDS < <(awk -F, '{ print $1 }' "$MT/companies.csv" | grep -E '^[0-9]+$' | sort -n)
+    "$PY" "$HELP" report-sql "$ROOT/sql/queries" 2026-11-01 2026-11-30 "$WORK/mt-reports-psql" \
+        "${MT_IDS[@]}" >"$WORK/mt_report_all.sql"
+    # The pipeline's GROUP BY writes ad_daily_stats itself, so the report
+    # queries after it read as many rows as adreport's.
+    sed 's/bench_bare_stats/ad_daily_stats/g' "$BENCH/bare_rollup.sql" >"$WORK/bare_into_stats.sql"
+    MT_RUN=() MT_RUN_RSS=() MT_ROLL=() MT_PIPE=() MT_BARE=() MT_REP_RSS=()
+    for ((r = 1; r <= RUNS; r++)); do
+        fresh_db bench_mt_run "$MT"
+        settle bench_mt_run
+        rm -rf "$WORK/mt-reports"
+        must "$WORK/mt-run.log" "adreport run, $MT_TENANTS tenants (run $r)" env PGDATABASE=bench_mt_run \
+            "$ADR" run --incoming "$MT" --reports "$WORK/mt-reports" --rejects "$WORK/rejects" -q
+        MT_RUN+=("$SECS") MT_RUN_RSS+=("$RSS")
+        summary=$(grep '^summary: ' "$WORK/mt-run.log" | tail -n 1)
+        MT_ROLL+=("$(sed -n 's/.*rollup \([0-9.]*\), report.*/\1/p' <<<"$summary")")
+        fresh_db bench_mt_psql "$MT"
+        settle bench_mt_psql
+        must "$WORK/mt-psql.log" "psql \\copy of $MT_FILES files (run $r)" \
+            psql -X -q -v ON_ERROR_STOP=1 -d bench_mt_psql -f "$MT-psql/copy.sql"
+        p_load=$SECS
+        q -d bench_mt_psql -c "ANALYZE"
+        must "$WORK/mt-psql.log" "bare GROUP BY (run $r)" \
+            psql -X -q -v ON_ERROR_STOP=1 -d bench_mt_psql -f "$WORK/bare_into_stats.sql"
+        MT_BARE+=("$SECS")
+        must "$WORK/mt-psql.log" "psql \\copy of the report rows (run $r)" \
+            psql -X -q -v ON_ERROR_STOP=1 -d bench_mt_psql -f "$WORK/mt_report_all.sql"
+        MT_PIPE+=("$(awk -v a="$p_load" -v b="${MT_BARE[-1]}" -v c="$SECS" 'BEGIN { printf "%.3f", a + b + c }')")
+        say "  run $r: adreport run ${MT_RUN[-1]}s (rollup ${MT_ROLL[-1]}s, peak RSS ${MT_RUN_RSS[-1]} MiB);" \
+            "psql pipeline ${MT_PIPE[-1]}s (load ${p_load}s, GROUP BY ${MT_BARE[-1]}s, reports ${SECS}s)"
+        must "$WORK/mt-report.log" "adreport report --all, $MT_TENANTS tenants (run $r)" \
+            env PGDATABASE=bench_mt_run "$ADR" report --all --month 2026-11 --out "$WORK/mt-reports" -q
+        MT_REP_RSS+=("$RSS")
+    done
+    same_counts=$(q -d bench_mt_run -c "SELECT count(*), sum(impressions), sum(clicks), sum(spend_usd) FROM ad_daily_stats")
+    [ "$same_counts" = "$(q -d bench_mt_psql -c "SELECT count(*), sum(impressions), sum(clicks), sum(spend_usd) FROM ad_daily_stats")" ] ||
+        die "adreport run and the psql pipeline rolled up different stats"
+    say "  same stats in both databases: $same_counts"
+    PGDATABASE=bench_mt_run "$ADR" verify -q || die "adreport verify found differences after the run"
+    dropdb bench_mt_psql
+    # The same run over the 50-tenant week, for peak RSS: the 50 tenant folders
+    # and entity files, hard-linked (the week's folder also holds psql/).
+    rm -rf "$WORK/in50"
+    mkdir -p "$WORK/in50"
+    cp -al "${TENANT_DIRS[@]}" "$WEEK/companies.csv" "$WEEK/campaigns.csv" "$WEEK/ads.csv" "$WORK/in50/"
+    fresh_db bench_run50 "$WEEK"
+    must "$WORK/run50.log" "adreport run, 50 tenants" env PGDATABASE=bench_run50 \
+        "$ADR" run --incoming "$WORK/in50" --reports "$WORK/reports50" --rejects "$WORK/rejects" -q
+    RUN50_RSS=$RSS
+    say "  adreport run of the 50-tenant week: ${SECS}s, peak RSS ${RSS} MiB"
+    dropdb bench_run50
+    record tenants "$MT_TENANTS tenants: rollup after the load (in run)" "s" "$(join "${MT_ROLL[@]}")" \
+        "bare GROUP BY" "$(join "${MT_BARE[@]}")" "le:1.3"
+    record tenants "$MT_TENANTS tenants: whole adreport run" "s" "$(join "${MT_RUN[@]}")" \
+        "psql pipeline" "$(join "${MT_PIPE[@]}")" "le:1.0"
+    record memory "peak RSS of run, $MT_TENANTS tenants" "MiB" "$(join "${MT_RUN_RSS[@]}")" \
+        "same, 50 tenants" "$RUN50_RSS" "le:1.2"
+    [ -n "${REP_RSS:-}" ] && record memory "peak RSS of report --all, $MT_TENANTS tenants" "MiB" \
+        "$(join "${MT_REP_RSS[@]}")" "same, 50 tenants" "$(join "${REP_RSS[@]}")" "le:1.2"
+fi
+
 # Peak RSS of each stage (medians), for the record.
 record memory "peak RSS of load (all $N_FILES files)" "MiB" "$(join "${LOAD_RSS[@]}")" \
     "psql \\copy" "$(join "${PSQL_RSS[@]}")" ""
@@ -465,6 +553,11 @@ KEEP=""
     echo "  of ad_daily_stats; both results are compared equal. nightly: \`adreport rollup\` of the"
     echo "  dirty day $NEW_DAY, in a database holding 30 earlier days (rolled up) vs one holding"
     echo "  only that day. Both stages start on ANALYZEd tables (as after autovacuum)."
+    echo "- **tenants**: \`adreport run --incoming\` of ${MT_TENANTS:-0} small tenants x 3 days (load, set-based"
+    echo "  rollup, reports of the changed months) in a fresh database vs the psql pipeline in"
+    echo "  another: \`\\copy\` of every (converted) file + tests/bench/bare_rollup.sql writing"
+    echo "  ad_daily_stats + \`\\copy\` of the six report queries per tenant; the rollup row"
+    echo "  compares run's own rollup seconds (its summary line) with that bare GROUP BY."
     echo "- **reports**: \`adreport report --all --month $REPORT_MONTH\` (campaigns.csv, ads.csv,"
     echo "  daily.csv, performance.xlsx per tenant) vs one \`psql -f\` session of \`\\copy (query) to"
     echo "  file\` of the six sql/queries/report_*.sql queries per tenant."

@@ -1,2 +1,0 @@
--- Tenants with tenant-days waiting for a rollup.
-SELECT company_id FROM adreport_dirty_days GROUP BY company_id ORDER BY company_id
