@@ -18,7 +18,10 @@
 --
 -- Spend follows the campaign's cost_model: its clicks' costs for
 -- cost_per_click, its impressions' costs for cost_per_impression.  NULL
--- costs count 0.  Sums are numeric: exact.
+-- costs count 0.  Sums are numeric: exact.  The CASE is the searched form
+-- (CASE WHEN x = 'a'): Citus mis-deparses the simple form (CASE x WHEN 'a')
+-- inside a pushed-down INSERT ... SELECT ("operator does not exist: text =
+-- boolean" on the workers).
 --
 -- An event is blacklisted when the host of its site_url (lower-cased,
 -- without user info and port) equals the host of an entry of its campaign's
@@ -38,13 +41,13 @@
 -- are co-located, so every shard computes its tenants at once.
 SELECT t.company_id, t.ad_id, t.day, a.campaign_id,
        sum(t.impressions), sum(t.clicks), sum(t.impression_cost), sum(t.click_cost),
-       sum(CASE c.cost_model WHEN 'cost_per_click' THEN t.click_cost
-                             WHEN 'cost_per_impression' THEN t.impression_cost
-                             ELSE 0 END),
+       sum(CASE WHEN c.cost_model = 'cost_per_click' THEN t.click_cost
+                WHEN c.cost_model = 'cost_per_impression' THEN t.impression_cost
+                ELSE 0 END),
        sum(t.bl_impressions), sum(t.bl_clicks),
-       sum(CASE c.cost_model WHEN 'cost_per_click' THEN t.bl_click_cost
-                             WHEN 'cost_per_impression' THEN t.bl_impression_cost
-                             ELSE 0 END)
+       sum(CASE WHEN c.cost_model = 'cost_per_click' THEN t.bl_click_cost
+                WHEN c.cost_model = 'cost_per_impression' THEN t.bl_impression_cost
+                ELSE 0 END)
 FROM (
     -- Every impression, aggregated first.
     SELECT i.company_id, i.ad_id, i.seen_at::date AS day,
