@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS adreport_dirty_days (
 -- committed mark has claim NULL (the rollup deletes what it claimed before
 -- it commits; verify rolls back).
 ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS claim bigint;
+-- The time zone a claimed tenant-day is cut in, written with the claim from
+-- the tenant's settings (rollup_claim_zones.sql): every statement of the
+-- rollup then uses the one zone read at claim time, and the rollup records
+-- it as the zone of the tenant's stats.
+ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS time_zone text NOT NULL DEFAULT 'UTC';
 
 -- Tenant-months whose stats changed since their last report; `adreport run`
 -- regenerates exactly these.

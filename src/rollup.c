@@ -16,9 +16,11 @@
 /* Where a statement file takes the text of stats_compute.sql. */
 #define RU_COMPUTE_SLOT "{{stats_compute}}"
 
-char *ru_statement(const char *name)
+char *ru_statement(const char *name, bool reach)
 {
-    const char *wrapper = db_sql(name), *compute = db_sql("queries/stats_compute");
+    char wname[DB_SQL_NAME_MAX], cname[DB_SQL_NAME_MAX];
+    const char *wrapper = db_sql(db_sql_reach(name, reach, wname)),
+               *compute = db_sql(db_sql_reach("queries/stats_compute", reach, cname));
     const char *slot = strstr(wrapper, RU_COMPUTE_SLOT);
     if (!slot)
         return adr_xstrdup(wrapper);
@@ -83,8 +85,11 @@ bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pend
     char from[DAY_STR], to[DAY_STR];
     bool ok = true;
     if (pending) {
+        /* A tenant whose time zone changed has all its days recomputed. */
+        const char *changed[] = {companies};
         const char *params[] = {token, companies};
-        ok = run(conn, "queries/rollup_claim", 2, params, NULL, what);
+        ok = run(conn, "queries/rollup_zone_changes", 1, changed, NULL, what) &&
+             run(conn, "queries/rollup_claim", 2, params, NULL, what);
     }
     if (ok && opts->all) {
         const char *params[] = {token, companies};
@@ -96,7 +101,9 @@ bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pend
         ok = run(conn, "queries/rollup_claim_range", 4, params, NULL, what);
     }
     free(companies);
-    return ok && db_exec(conn, "queries/rollup_analyze_claim", what);
+    const char *params[] = {token};
+    return ok && run(conn, "queries/rollup_claim_zones", 1, params, NULL, what) &&
+           db_exec(conn, "queries/rollup_analyze_claim", what);
 }
 
 bool ru_claimed(PGconn *conn, const char *token, ru_totals *t, char *first, char *last,
@@ -155,9 +162,10 @@ static bool summarize_claim(PGconn *conn, const char *token, const char *what)
 }
 
 /* The one INSERT ... SELECT of every claimed tenant-day. */
-static bool insert_claimed(PGconn *conn, const char *token, uint64_t *rows, const char *what)
+static bool insert_claimed(PGconn *conn, const char *token, bool reach, uint64_t *rows,
+                           const char *what)
 {
-    char *sql = ru_statement("queries/rollup_insert");
+    char *sql = ru_statement("queries/rollup_insert", reach);
     const char *params[] = {token};
     PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
     free(sql);
@@ -184,7 +192,8 @@ bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
      * counters, clear the claimed marks.  A kill at any point leaves the
      * previous stats and every mark; a rerun does it all again.
      */
-    bool ok = ru_begin(conn, token, sizeof token, what) &&
+    int reach = db_reach_enabled(conn); /* sketches too, where hll is there */
+    bool ok = reach >= 0 && ru_begin(conn, token, sizeof token, what) &&
               ru_claim(conn, opts, token, true, what) &&
               ru_claimed(conn, token, &t, first, last, what);
     const char *params[] = {token};
@@ -195,8 +204,9 @@ bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
         char label[64];
         prog_item_begin(adr_fmt(label, sizeof label, "%llu tenants", (unsigned long long)t.tenants));
         ok = run(conn, "queries/rollup_delete_claimed", 1, params, NULL, what) &&
-             insert_claimed(conn, token, &t.rows, what) &&
+             insert_claimed(conn, token, reach == 1, &t.rows, what) &&
              run(conn, "queries/rollup_mark_months", 1, params, NULL, what) &&
+             run(conn, "queries/rollup_settle_zones", 1, params, NULL, what) &&
              run(conn, "queries/rollup_ad_counts", 1, params, NULL, what) &&
              summarize_claim(conn, token, what) &&
              run(conn, "queries/rollup_clear_dirty", 1, params, NULL, what);

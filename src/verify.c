@@ -21,13 +21,17 @@ static const char *const stats_columns[] = {
     "blacklisted_impressions",
     "blacklisted_clicks",
     "blacklisted_spend_usd",
+    "reach", /* the last two only where the database keeps sketches */
+    "unique_clickers",
 };
+#define VF_NREACH 2
 #define VF_NCOLUMNS (sizeof stats_columns / sizeof *stats_columns)
 #define VF_FIRST_PAIR 5 /* company_id, ad_id, day, has_stored, has_recomputed */
 
-static PGresult *query_composed(PGconn *conn, const char *name, const char *token, const char *what)
+static PGresult *query_composed(PGconn *conn, const char *name, bool reach, const char *token,
+                                const char *what)
 {
-    char *sql = ru_statement(name);
+    char *sql = ru_statement(name, reach);
     const char *params[] = {token};
     PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
     free(sql);
@@ -69,8 +73,9 @@ static void print_difference(FILE *out, const char *company, const char *ad, con
             stored, recomputed);
 }
 
-static uint64_t report_stats(PGresult *res, FILE *out)
+static uint64_t report_stats(PGresult *res, bool reach, FILE *out)
 {
+    size_t ncolumns = VF_NCOLUMNS - (reach ? 0 : VF_NREACH);
     uint64_t n = 0;
     for (int i = 0; i < PQntuples(res); i++) {
         const char *company = PQgetvalue(res, i, 0), *ad = PQgetvalue(res, i, 1),
@@ -83,7 +88,7 @@ static uint64_t report_stats(PGresult *res, FILE *out)
             n++;
             continue;
         }
-        for (size_t c = 0; c < VF_NCOLUMNS; c++) {
+        for (size_t c = 0; c < ncolumns; c++) {
             const char *s = PQgetvalue(res, i, VF_FIRST_PAIR + 2 * (int)c),
                        *r = PQgetvalue(res, i, VF_FIRST_PAIR + 2 * (int)c + 1);
             if (!same_value(s, r)) {
@@ -119,17 +124,18 @@ bool vf_run(PGconn *conn, const ru_options *opts, FILE *out, vf_totals *totals)
     ru_totals claimed = {0};
     PGresult *stats = NULL, *counts = NULL;
     /* Never committed: the claim is the only write, and it is undone. */
-    bool ok = ru_begin(conn, token, sizeof token, what) &&
+    int reach = db_reach_enabled(conn);
+    bool ok = reach >= 0 && ru_begin(conn, token, sizeof token, what) &&
               ru_claim(conn, opts, token, false, what) &&
               ru_claimed(conn, token, &claimed, first, last, what) &&
-              (stats = query_composed(conn, "queries/verify_stats", token, what)) &&
-              (counts = query_composed(conn, "queries/verify_ad_counts", token, what));
+              (stats = query_composed(conn, "queries/verify_stats", reach, token, what)) &&
+              (counts = query_composed(conn, "queries/verify_ad_counts", reach, token, what));
     PGresult *res = PQexec(conn, "ROLLBACK");
     PQclear(res);
     if (ok) {
         totals->tenants += claimed.tenants;
         totals->days += claimed.days;
-        totals->differences += report_stats(stats, out) + report_counts(counts, out);
+        totals->differences += report_stats(stats, reach, out) + report_counts(counts, out);
     }
     PQclear(stats);
     PQclear(counts);

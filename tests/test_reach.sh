@@ -107,13 +107,15 @@ exact_ads() {
           GROUP BY i.ad_id ORDER BY 1"
 }
 exact_daily() {
-    echo "SELECT to_char(i.seen_at::date, 'YYYY-MM-DD'), a.campaign_id, count(DISTINCT i.user_ip),
+    echo "SELECT to_char(x.day, 'YYYY-MM-DD'), x.campaign_id, x.users,
                  (SELECT count(DISTINCT c.user_ip) FROM clicks c JOIN ads ca ON ca.company_id = c.company_id AND ca.id = c.ad_id
-                  WHERE c.company_id = $1 AND ca.campaign_id = a.campaign_id AND c.clicked_at::date = i.seen_at::date),
-                 count(*)
-          FROM impressions i JOIN ads a ON a.company_id = i.company_id AND a.id = i.ad_id
-          WHERE i.company_id = $1 AND i.seen_at >= '2026-11-01' AND i.seen_at < '2026-12-01'
-          GROUP BY 1, a.campaign_id ORDER BY 1, 2"
+                  WHERE c.company_id = $1 AND ca.campaign_id = x.campaign_id AND c.clicked_at::date = x.day),
+                 x.n
+          FROM (SELECT i.seen_at::date AS day, a.campaign_id, count(DISTINCT i.user_ip) AS users, count(*) AS n
+                FROM impressions i JOIN ads a ON a.company_id = i.company_id AND a.id = i.ad_id
+                WHERE i.company_id = $1 AND i.seen_at >= '2026-11-01' AND i.seen_at < '2026-12-01'
+                GROUP BY 1, 2) x
+          ORDER BY 1, 2"
 }
 exact_tenant() {
     q "SELECT count(DISTINCT user_ip) FROM impressions WHERE company_id = $1"

@@ -63,10 +63,12 @@ bool ru_claimed(PGconn *conn, const char *token, ru_totals *t, char *first, char
 
 /*
  * ru_statement - the text of sql/<name>.sql with stats_compute.sql put where
- * it says {{stats_compute}}.  Returns a malloc'd string the caller frees.
+ * it says {{stats_compute}}, both without their reach lines unless `reach`
+ * (the database keeps sketches, db_reach_enabled()).  Returns a malloc'd
+ * string the caller frees.
  *
- *     char *sql = ru_statement("queries/rollup_insert");
+ *     char *sql = ru_statement("queries/rollup_insert", true);
  */
-char *ru_statement(const char *name);
+char *ru_statement(const char *name, bool reach);
 
 #endif

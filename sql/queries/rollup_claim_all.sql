@@ -1,16 +1,21 @@
 -- rollup --all: claim (token $1) every tenant-day of the tenants $2 (NULL:
 -- every tenant) that has events or stats.  Stats days count too, so stats
--- whose events are gone are deleted.
+-- whose events are gone are deleted.  Event days are local days of the
+-- tenant's zone (UTC without settings).
 INSERT INTO adreport_dirty_days (company_id, day, claim)
 SELECT company_id, day, $1::bigint
 FROM (
-    SELECT company_id, seen_at::date AS day FROM impressions
-    WHERE ($2::bigint[] IS NULL OR company_id = ANY ($2::bigint[]))
-    GROUP BY company_id, seen_at::date
+    SELECT i.company_id, (i.seen_at AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date AS day
+    FROM impressions i
+    LEFT JOIN adreport_tenant_settings z ON z.company_id = i.company_id
+    WHERE ($2::bigint[] IS NULL OR i.company_id = ANY ($2::bigint[]))
+    GROUP BY i.company_id, (i.seen_at AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
   UNION ALL
-    SELECT company_id, clicked_at::date FROM clicks
-    WHERE ($2::bigint[] IS NULL OR company_id = ANY ($2::bigint[]))
-    GROUP BY company_id, clicked_at::date
+    SELECT k.company_id, (k.clicked_at AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
+    FROM clicks k
+    LEFT JOIN adreport_tenant_settings z ON z.company_id = k.company_id
+    WHERE ($2::bigint[] IS NULL OR k.company_id = ANY ($2::bigint[]))
+    GROUP BY k.company_id, (k.clicked_at AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
   UNION ALL
     SELECT company_id, day FROM ad_daily_stats
     WHERE ($2::bigint[] IS NULL OR company_id = ANY ($2::bigint[]))

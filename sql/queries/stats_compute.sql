@@ -14,7 +14,13 @@
 -- never read.  Output columns, in order: company_id, ad_id, day,
 -- campaign_id, impressions, clicks, impression_cost_usd, click_cost_usd,
 -- spend_usd, blacklisted_impressions, blacklisted_clicks,
--- blacklisted_spend_usd.
+-- blacklisted_spend_usd (and with reach: reach_sketch, clickers_sketch).
+--
+-- Days are local days of the tenant's zone, written into each claimed row
+-- (d.time_zone) by the claim: an event belongs to claimed day d when it
+-- falls in [d 00:00, d+1 00:00) local time, so a daylight-saving day holds
+-- its 23 or 25 hours and every event counts once; the output day is d.day
+-- itself, no per-event conversion.
 --
 -- Spend follows the campaign's cost_model: its clicks' costs for
 -- cost_per_click, its impressions' costs for cost_per_impression.  NULL
@@ -48,27 +54,38 @@ SELECT t.company_id, t.ad_id, t.day, a.campaign_id,
        sum(CASE WHEN c.cost_model = 'cost_per_click' THEN t.bl_click_cost
                 WHEN c.cost_model = 'cost_per_impression' THEN t.bl_impression_cost
                 ELSE 0 END)
+       -- Reach: one sketch per ad-day of the users behind its impressions and
+       -- clicks (see sql/reach.sql for the parameters).
+       , hll_union_agg(t.reach_sketch) -- @reach
+       , hll_union_agg(t.clickers_sketch) -- @reach
 FROM (
     -- Every impression, aggregated first.
-    SELECT i.company_id, i.ad_id, i.seen_at::date AS day,
+    SELECT i.company_id, i.ad_id, d.day,
            count(*) AS impressions, 0 AS clicks,
            coalesce(sum(i.cost_per_impression_usd), 0) AS impression_cost, 0 AS click_cost,
            0 AS bl_impressions, 0 AS bl_clicks, 0 AS bl_impression_cost, 0 AS bl_click_cost
+           , hll_add_agg(hll_hash_text(host(i.user_ip)), 13, 5, -1, 1) AS reach_sketch -- @reach
+           , NULL::hll AS clickers_sketch -- @reach
     FROM impressions i
     JOIN adreport_dirty_days d
-      ON d.company_id = i.company_id AND i.seen_at >= d.day AND i.seen_at < d.day + 1
+      ON d.company_id = i.company_id
+       AND i.seen_at >= (d.day::timestamp AT TIME ZONE d.time_zone)
+       AND i.seen_at < ((d.day + 1)::timestamp AT TIME ZONE d.time_zone)
     WHERE d.claim = $1
-    GROUP BY i.company_id, i.ad_id, i.seen_at::date
+    GROUP BY i.company_id, i.ad_id, d.day
   UNION ALL
     -- Every click, aggregated first.
-    SELECT k.company_id, k.ad_id, k.clicked_at::date,
+    SELECT k.company_id, k.ad_id, d.day,
            0, count(*), 0, coalesce(sum(k.cost_per_click_usd), 0),
            0, 0, 0, 0
+           , NULL::hll, hll_add_agg(hll_hash_text(host(k.user_ip)), 13, 5, -1, 1) -- @reach
     FROM clicks k
     JOIN adreport_dirty_days d
-      ON d.company_id = k.company_id AND k.clicked_at >= d.day AND k.clicked_at < d.day + 1
+      ON d.company_id = k.company_id
+       AND k.clicked_at >= (d.day::timestamp AT TIME ZONE d.time_zone)
+       AND k.clicked_at < ((d.day + 1)::timestamp AT TIME ZONE d.time_zone)
     WHERE d.claim = $1
-    GROUP BY k.company_id, k.ad_id, k.clicked_at::date
+    GROUP BY k.company_id, k.ad_id, d.day
   UNION ALL
     -- The blacklisted part: only events of ads whose campaign has a
     -- blacklist, grouped by site_url first (a big tenant's ad-day repeats a
@@ -78,6 +95,7 @@ FROM (
     SELECT g.company_id, g.ad_id, g.day,
            0, 0, 0, 0,
            sum(g.impressions), sum(g.clicks), sum(g.impression_cost), sum(g.click_cost)
+           , NULL::hll, NULL::hll -- @reach
     FROM (
       SELECT e.company_id, e.ad_id, e.day, e.site_url, b.patterns,
              count(*) FILTER (WHERE NOT e.is_click) AS impressions,
@@ -85,18 +103,22 @@ FROM (
              coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click), 0) AS impression_cost,
              coalesce(sum(e.cost) FILTER (WHERE e.is_click), 0) AS click_cost
       FROM (
-        SELECT i.company_id, i.ad_id, i.seen_at::date AS day, i.site_url,
+        SELECT i.company_id, i.ad_id, d.day, i.site_url,
                false AS is_click, i.cost_per_impression_usd AS cost
         FROM impressions i
         JOIN adreport_dirty_days d
-          ON d.company_id = i.company_id AND i.seen_at >= d.day AND i.seen_at < d.day + 1
+          ON d.company_id = i.company_id
+           AND i.seen_at >= (d.day::timestamp AT TIME ZONE d.time_zone)
+           AND i.seen_at < ((d.day + 1)::timestamp AT TIME ZONE d.time_zone)
         WHERE d.claim = $1
         UNION ALL
-        SELECT k.company_id, k.ad_id, k.clicked_at::date, k.site_url,
+        SELECT k.company_id, k.ad_id, d.day, k.site_url,
                true, k.cost_per_click_usd
         FROM clicks k
         JOIN adreport_dirty_days d
-          ON d.company_id = k.company_id AND k.clicked_at >= d.day AND k.clicked_at < d.day + 1
+          ON d.company_id = k.company_id
+           AND k.clicked_at >= (d.day::timestamp AT TIME ZONE d.time_zone)
+           AND k.clicked_at < ((d.day + 1)::timestamp AT TIME ZONE d.time_zone)
         WHERE d.claim = $1
       ) e
       JOIN (
