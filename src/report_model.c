@@ -389,6 +389,12 @@ static bool load_tables(PGconn *conn, rpt_model *m)
     }
     m->company_name = adr_xstrdup(PQgetvalue(res, 0, 0));
     snprintf(m->generated_at, sizeof m->generated_at, "%s", PQgetvalue(res, 0, 1));
+    snprintf(m->time_zone, sizeof m->time_zone, "%s", PQgetvalue(res, 0, 2));
+    snprintf(m->generated_local, sizeof m->generated_local, "%s", PQgetvalue(res, 0, 3));
+    /* Days are the tenant's local days: so is "yesterday" for pacing (the
+     * period's as_of, which params[3] points at). */
+    if (p->is_month)
+        snprintf(m->period.as_of, sizeof m->period.as_of, "%s", PQgetvalue(res, 0, 4));
     PQclear(res);
 
     /* Two rows, the latest click day and the latest impression day (NULL
@@ -426,7 +432,6 @@ bool rpt_model_load(PGconn *conn, int64_t company_id, const rpt_period *period, 
     memset(m, 0, sizeof *m);
     m->company_id = company_id;
     m->period = *period;
-    m->time_zone = RPT_TIME_ZONE;
 
     /* One snapshot for all statements, so totals, campaigns and days agree
      * even while a rollup commits.  A caller's transaction is used as is. */

@@ -453,11 +453,12 @@ static void write_summary(xlsx *x, const rpt_model *m)
         return;
     }
     const rpt_period *p = &m->period;
-    char period[64], id[24], count[24];
+    char period[64 + RPT_ZONE_SIZE], id[24], count[24];
     if (p->is_month)
-        snprintf(period, sizeof period, "%s (%s to %s)", p->label, p->from, p->to);
+        snprintf(period, sizeof period, "%s (%s to %s, %s)", p->label, p->from, p->to,
+                 m->time_zone);
     else
-        snprintf(period, sizeof period, "%s to %s", p->from, p->to);
+        snprintf(period, sizeof period, "%s to %s (%s)", p->from, p->to, m->time_zone);
     snprintf(id, sizeof id, "%lld", (long long)m->company_id);
 
     size_t width_a = strlen("Blacklisted spend (USD)"), width_b = 0;
@@ -467,7 +468,9 @@ static void write_summary(xlsx *x, const rpt_model *m)
     summary_row(x, ws, row++, "Tenant", RPT_TEXT, m->company_name, NAN, &width_b);
     summary_row(x, ws, row++, "Company ID", RPT_ID, id, (double)m->company_id, &width_b);
     summary_row(x, ws, row++, "Period", RPT_TEXT, period, NAN, &width_b);
-    summary_row(x, ws, row++, "Generated", RPT_TEXT, m->generated_at, NAN, &width_b);
+    char generated[sizeof m->generated_local + RPT_ZONE_SIZE + 2];
+    snprintf(generated, sizeof generated, "%s %s", m->generated_local, m->time_zone);
+    summary_row(x, ws, row++, "Generated", RPT_TEXT, generated, NAN, &width_b);
     summary_row(x, ws, row++, "Data through", RPT_TEXT,
                 m->data_through[0] ? m->data_through : "no events loaded", NAN, &width_b);
     row++;

@@ -146,7 +146,7 @@ test_xlsx_matches_the_csv() {
     # Totals: 3014 impressions, 16 clicks, spend 4.185 -> 4.19.
     $PY tests/check_xlsx.py "$W/out/1/2024-03/performance.xlsx" "$W/out/1/2024-03" \
         'Tenant=Acme, "Widgets"'$'\n''Ltd Ünïcødé' \
-        "Company ID=1" "Period=2024-03 (2024-03-01 to 2024-03-31)" \
+        "Company ID=1" "Period=2024-03 (2024-03-01 to 2024-03-31, UTC)" \
         "Campaigns=4" "Ads=5" "Impressions=3014" "Clicks=16" "Reach=40" "Unique clickers=10" \
         "Frequency=75.35" "CTR=0.005309" \
         "Spend (USD)=4.19" "CPC (USD)=0.26" "CPM (USD)=1.39" "Blacklisted spend (USD)=0.13"

@@ -37,9 +37,11 @@
 #define RPT_FORMAT_XLSX 2u
 #define RPT_FORMAT_ALL (RPT_FORMAT_CSV | RPT_FORMAT_XLSX)
 
-/* The time zone of report periods and days.  One place: per-tenant zones
- * will replace this where rpt_model_load fills rpt_model.time_zone. */
+/* The time zone of report periods and days where none is known (a folder
+ * written before zones existed); rpt_model.time_zone holds the tenant's. */
 #define RPT_TIME_ZONE "UTC"
+/* A time zone name as reports show it (IANA names are short), plus NUL. */
+#define RPT_ZONE_SIZE 64
 
 /* The default output folder. */
 #define RPT_DEFAULT_OUT "reports"
@@ -57,7 +59,8 @@ typedef struct rpt_period {
     bool is_month;              /* a month report: budget pacing is computed */
     char from[RPT_DAY_SIZE];    /* first day, "2026-11-01" */
     char to[RPT_DAY_SIZE];      /* last day, inclusive, "2026-11-30" */
-    char as_of[RPT_DAY_SIZE];   /* last elapsed day for pacing: yesterday (UTC) */
+    char as_of[RPT_DAY_SIZE];   /* last elapsed day for pacing: the tenant's local
+                                   yesterday once the model is loaded */
     char label[RPT_LABEL_SIZE]; /* folder name: "2026-11" or "2026-11-03_2026-11-09" */
 } rpt_period;
 
@@ -127,7 +130,8 @@ typedef struct rpt_model {
     char *company_name; /* companies.name, owned */
     rpt_period period;
     char generated_at[32];           /* "2026-11-26 03:00:12 UTC", the database's clock */
-    const char *time_zone;           /* of the period and days: RPT_TIME_ZONE */
+    char time_zone[RPT_ZONE_SIZE];   /* of the period and days: the tenant's stats zone */
+    char generated_local[32];        /* generated_at in that zone, "2026-11-26 12:00:12" */
     char data_through[RPT_DAY_SIZE]; /* the tenant's latest UTC day with a loaded
                                         event, "2026-11-25"; "" when none */
     bool reach;                      /* reach columns present (the database keeps sketches) */
