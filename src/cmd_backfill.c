@@ -15,13 +15,14 @@
 #include "adreport/loader.h"
 #include "adreport/report.h"
 #include "adreport/summary.h"
+#include "adreport/tenant.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 static const char usage[] =
     "Usage: adreport backfill --company N --from DAY --to DAY [OPTIONS] PATH...\n\n"
-    "Replace company N's events of the UTC days DAY..DAY (inclusive) with the rows\n"
+    "Replace company N's events of its local days DAY..DAY (inclusive, in its zone) with the rows\n"
     "of the given files and folders, atomically; then roll up the range and rewrite\n"
     "the affected months' reports.\n\n"
     "  --company N          the tenant (required)\n"
@@ -29,6 +30,28 @@ static const char usage[] =
     "  --reports DIR        report output (default ./reports)\n"
     "  --rejects DIR        rejected rows (default ./rejects)\n"
     "  --max-reject-rate R  refuse a file with a larger rejected share (default 0.05)\n";
+
+/*
+ * --from/--to are the tenant's local days: their zone, and where they begin
+ * and end in UTC, for the rows' outside_range check.
+ */
+static bool local_day_bounds(PGconn *conn, ld_options *lo, const char *from, const char *to,
+                             char zone[TN_ZONE_SIZE])
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)lo->company);
+    const char *params[] = {id, from, to};
+    PGresult *res =
+        db_query(conn, "queries/backfill_bounds", 3, params, "find the backfilled days in UTC");
+    if (!res)
+        return false;
+    snprintf(zone, TN_ZONE_SIZE, "%s", PQgetvalue(res, 0, 0));
+    lo->from_usec = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    lo->to_usec = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    lo->time_zone = zone;
+    PQclear(res);
+    return true;
+}
 
 int cmd_backfill(int argc, char **argv)
 {
@@ -97,8 +120,10 @@ int cmd_backfill(int argc, char **argv)
     day_format(lo.from_day, from);
     day_format(lo.to_day, to);
     adr_info("backfill company %lld, %s..%s", (long long)lo.company, from, to);
+    char zone[TN_ZONE_SIZE];
     bool ok = db_exec_text(conn, "BEGIN", "start the backfill") &&
-              ld_backfill_clear(conn, lo.company, lo.from_day, lo.to_day);
+              local_day_bounds(conn, &lo, from, to, zone) &&
+              ld_backfill_clear(conn, lo.company, lo.from_day, lo.to_day, zone);
     if (ok) {
         rc = ld_load_paths(conn, &lo, argv + optind, argc - optind, &summary.load);
         ok = rc == ADR_EXIT_OK || rc == ADR_EXIT_REJECTS;

@@ -17,7 +17,7 @@ static const char usage[] =
     "difference (company, ad, day, column, stored, recomputed); exit 0 when all are\n"
     "equal, 1 when not.\n\n"
     "  --company N          only this tenant (repeatable)\n"
-    "  --from DAY --to DAY  only these UTC days (YYYY-MM-DD, inclusive)\n"
+    "  --from DAY --to DAY  only these days (YYYY-MM-DD, inclusive; each tenant's local days)\n"
     "  --all                every day that has events or stats (the default)\n";
 
 /* The most tenants one command line names with --company. */

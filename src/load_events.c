@@ -273,8 +273,7 @@ static void take_row(ev_loader *ev, const csvr_row *row)
         reject_value(ev, row, "bad_time", EC_TIME, why ? why : "not a timestamp");
         return;
     }
-    if (f->opts->backfill &&
-        (ev_day_of(usec) < f->opts->from_day || ev_day_of(usec) > f->opts->to_day)) {
+    if (f->opts->backfill && (usec < f->opts->from_usec || usec >= f->opts->to_usec)) {
         reject_value(ev, row, "outside_range", EC_TIME, "outside the backfilled days");
         return;
     }

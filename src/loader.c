@@ -305,9 +305,11 @@ static bool exec_days(ld_file *f, const char *sql_name, int32_t from, int32_t to
     int_str(tenant, sizeof tenant, f->tenant);
     day_format(min, lo);
     day_format(max, hi);
-    const char *ranged_params[] = {tenant, lo, hi, arr};
+    /* Replacement days are UTC days for --replace, local ones for a backfill. */
+    const char *zone = f->opts->backfill && f->opts->time_zone ? f->opts->time_zone : "UTC";
+    const char *ranged_params[] = {tenant, lo, hi, arr, zone};
     const char *plain_params[] = {tenant, arr};
-    PGresult *res = ranged ? db_query(f->conn, sql_name, 4, ranged_params, what)
+    PGresult *res = ranged ? db_query(f->conn, sql_name, 5, ranged_params, what)
                            : db_query(f->conn, sql_name, 2, plain_params, what);
     free(arr);
     PQclear(res);
@@ -456,10 +458,13 @@ static bool mark_dirty(ld_file *f)
     return exec_days(f, "queries/mark_dirty_days", NO_RANGE, false, "mark the changed days");
 }
 
-bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t to_day)
+bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t to_day,
+                       const char *time_zone)
 {
     ld_options opts;
     ld_options_init(&opts);
+    opts.backfill = true;
+    opts.time_zone = time_zone;
     ld_file f = {.conn = conn, .opts = &opts, .tenant = company, .prog = -1};
     idmap_init(&f.days);
     bool ok = lock_tenant_days(conn, company);

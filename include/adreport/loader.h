@@ -46,7 +46,9 @@ typedef struct ld_options {
      * that range are rejected, and files loaded before are loaded again.
      */
     bool backfill;
-    int32_t from_day, to_day; /* days since 2000-01-01, inclusive */
+    int32_t from_day, to_day; /* the tenant's local days since 2000-01-01, inclusive */
+    int64_t from_usec, to_usec; /* where they begin and end in UTC (loader timestamps) */
+    const char *time_zone;      /* the tenant's zone the days are cut in */
     ld_done_fn on_done;       /* called under a lock, one file at a time */
     void *on_done_ctx;
     /*
@@ -101,7 +103,8 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
  * ld_backfill_begin - in an open transaction, delete tenant `company`'s
  * clicks and impressions on from_day..to_day and mark those days dirty.
  */
-bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t to_day);
+bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t to_day,
+                       const char *time_zone);
 
 /* ld_print_totals - the "total: ..." line on stdout. */
 void ld_print_totals(const ld_totals *totals);
