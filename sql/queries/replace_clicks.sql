@@ -5,6 +5,6 @@
 -- clicked_at) index is used.
 DELETE FROM clicks
 WHERE company_id = $1
-  AND clicked_at >= ($2::date::timestamp AT TIME ZONE $5::text)
-  AND clicked_at < (($3::date + 1)::timestamp AT TIME ZONE $5::text)
-  AND (clicked_at AT TIME ZONE $5::text)::date = ANY ($4::date[])
+  AND clicked_at >= (($2::date::timestamp AT TIME ZONE $5::text) AT TIME ZONE 'UTC')
+  AND clicked_at < ((($3::date + 1)::timestamp AT TIME ZONE $5::text) AT TIME ZONE 'UTC')
+  AND ((clicked_at AT TIME ZONE 'UTC') AT TIME ZONE $5::text)::date = ANY ($4::date[])

@@ -5,6 +5,6 @@
 -- seen_at) index is used.
 DELETE FROM impressions
 WHERE company_id = $1
-  AND seen_at >= ($2::date::timestamp AT TIME ZONE $5::text)
-  AND seen_at < (($3::date + 1)::timestamp AT TIME ZONE $5::text)
-  AND (seen_at AT TIME ZONE $5::text)::date = ANY ($4::date[])
+  AND seen_at >= (($2::date::timestamp AT TIME ZONE $5::text) AT TIME ZONE 'UTC')
+  AND seen_at < ((($3::date + 1)::timestamp AT TIME ZONE $5::text) AT TIME ZONE 'UTC')
+  AND ((seen_at AT TIME ZONE 'UTC') AT TIME ZONE $5::text)::date = ANY ($4::date[])

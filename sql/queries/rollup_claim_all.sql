@@ -5,17 +5,17 @@
 INSERT INTO adreport_dirty_days (company_id, day, claim)
 SELECT company_id, day, $1::bigint
 FROM (
-    SELECT i.company_id, (i.seen_at AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date AS day
+    SELECT i.company_id, ((i.seen_at AT TIME ZONE 'UTC') AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date AS day
     FROM impressions i
     LEFT JOIN adreport_tenant_settings z ON z.company_id = i.company_id
     WHERE ($2::bigint[] IS NULL OR i.company_id = ANY ($2::bigint[]))
-    GROUP BY i.company_id, (i.seen_at AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
+    GROUP BY i.company_id, ((i.seen_at AT TIME ZONE 'UTC') AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
   UNION ALL
-    SELECT k.company_id, (k.clicked_at AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
+    SELECT k.company_id, ((k.clicked_at AT TIME ZONE 'UTC') AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
     FROM clicks k
     LEFT JOIN adreport_tenant_settings z ON z.company_id = k.company_id
     WHERE ($2::bigint[] IS NULL OR k.company_id = ANY ($2::bigint[]))
-    GROUP BY k.company_id, (k.clicked_at AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
+    GROUP BY k.company_id, ((k.clicked_at AT TIME ZONE 'UTC') AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
   UNION ALL
     SELECT company_id, day FROM ad_daily_stats
     WHERE ($2::bigint[] IS NULL OR company_id = ANY ($2::bigint[]))

@@ -13,19 +13,19 @@ FROM (
       AND ($1::bigint[] IS NULL OR z.company_id = ANY ($1::bigint[]))
     GROUP BY s.company_id, s.day
   UNION ALL
-    SELECT i.company_id, (i.seen_at AT TIME ZONE z.time_zone)::date
+    SELECT i.company_id, ((i.seen_at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date
     FROM impressions i
     JOIN adreport_tenant_settings z ON z.company_id = i.company_id
     WHERE z.time_zone <> coalesce(z.stats_time_zone, 'UTC')
       AND ($1::bigint[] IS NULL OR z.company_id = ANY ($1::bigint[]))
-    GROUP BY i.company_id, (i.seen_at AT TIME ZONE z.time_zone)::date
+    GROUP BY i.company_id, ((i.seen_at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date
   UNION ALL
-    SELECT k.company_id, (k.clicked_at AT TIME ZONE z.time_zone)::date
+    SELECT k.company_id, ((k.clicked_at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date
     FROM clicks k
     JOIN adreport_tenant_settings z ON z.company_id = k.company_id
     WHERE z.time_zone <> coalesce(z.stats_time_zone, 'UTC')
       AND ($1::bigint[] IS NULL OR z.company_id = ANY ($1::bigint[]))
-    GROUP BY k.company_id, (k.clicked_at AT TIME ZONE z.time_zone)::date
+    GROUP BY k.company_id, ((k.clicked_at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date
 ) d
 GROUP BY company_id, day
 ON CONFLICT (company_id, day) DO NOTHING

@@ -69,8 +69,8 @@ FROM (
     FROM impressions i
     JOIN adreport_dirty_days d
       ON d.company_id = i.company_id
-       AND i.seen_at >= (d.day::timestamp AT TIME ZONE d.time_zone)
-       AND i.seen_at < ((d.day + 1)::timestamp AT TIME ZONE d.time_zone)
+       AND i.seen_at >= ((d.day::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
+       AND i.seen_at < (((d.day + 1)::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
     WHERE d.claim = $1
     GROUP BY i.company_id, i.ad_id, d.day
   UNION ALL
@@ -82,8 +82,8 @@ FROM (
     FROM clicks k
     JOIN adreport_dirty_days d
       ON d.company_id = k.company_id
-       AND k.clicked_at >= (d.day::timestamp AT TIME ZONE d.time_zone)
-       AND k.clicked_at < ((d.day + 1)::timestamp AT TIME ZONE d.time_zone)
+       AND k.clicked_at >= ((d.day::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
+       AND k.clicked_at < (((d.day + 1)::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
     WHERE d.claim = $1
     GROUP BY k.company_id, k.ad_id, d.day
   UNION ALL
@@ -108,8 +108,8 @@ FROM (
         FROM impressions i
         JOIN adreport_dirty_days d
           ON d.company_id = i.company_id
-           AND i.seen_at >= (d.day::timestamp AT TIME ZONE d.time_zone)
-           AND i.seen_at < ((d.day + 1)::timestamp AT TIME ZONE d.time_zone)
+           AND i.seen_at >= ((d.day::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
+           AND i.seen_at < (((d.day + 1)::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
         WHERE d.claim = $1
         UNION ALL
         SELECT k.company_id, k.ad_id, d.day, k.site_url,
@@ -117,8 +117,8 @@ FROM (
         FROM clicks k
         JOIN adreport_dirty_days d
           ON d.company_id = k.company_id
-           AND k.clicked_at >= (d.day::timestamp AT TIME ZONE d.time_zone)
-           AND k.clicked_at < ((d.day + 1)::timestamp AT TIME ZONE d.time_zone)
+           AND k.clicked_at >= ((d.day::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
+           AND k.clicked_at < (((d.day + 1)::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
         WHERE d.claim = $1
       ) e
       JOIN (
