@@ -9,9 +9,10 @@
 --
 -- Every claimed tenant-day at once, not a loop over tenants: each event table
 -- is joined to the claimed days on company_id and a plain time range (one
--- index range scan of (company_id, time) per claimed tenant-day when few are
--- claimed; a hash join over everything when most are), so untouched days are
--- never read.  Output columns, in order: company_id, ad_id, day,
+-- index range scan of (company_id, time) per claimed tenant-day), so
+-- untouched days are never read.  (When most days are claimed a sequential
+-- scan would be cheaper; the planner does not choose one for a range join:
+-- see tests/bench/RESULTS.md.)  Output columns, in order: company_id, ad_id, day,
 -- campaign_id, impressions, clicks, impression_cost_usd, click_cost_usd,
 -- spend_usd, blacklisted_impressions, blacklisted_clicks,
 -- blacklisted_spend_usd (and with reach: reach_sketch, clickers_sketch).
@@ -39,8 +40,9 @@
 -- than put in a SQL function, which would have to exist on every Citus node.
 --
 -- Shape: events are aggregated per (ad, day) before any join, like a bare
--- GROUP BY; only events of ads whose campaign has a blacklist are looked at
--- one by one (host extraction + one match), in a separate branch.  The
+-- GROUP BY; only events of ads whose campaign has a blacklist go through a
+-- second branch: grouped by site_url, then one host lookup and one LIKE
+-- test per group.  The
 -- branches meet in UNION ALL + GROUP BY, which Citus pushes down; every join
 -- includes company_id, company_id leads every GROUP BY, no ORDER BY, no
 -- top-level WITH.  On Citus the claimed days, the events, ads and campaigns

@@ -1,6 +1,6 @@
 -- bare_rollup.sql - the rollup benchmark's baseline: one bare
 -- INSERT ... SELECT ... GROUP BY of the same per-ad daily aggregates as
--- sql/queries/rollup_insert_days.sql (counts, cost sums, spend by the
+-- sql/queries/stats_compute.sql (counts, cost sums, spend by the
 -- campaign's cost model), for every tenant and day at once, into a scratch
 -- table shaped like ad_daily_stats.  No blacklist matching, no per-tenant
 -- transactions, no dirty-day bookkeeping, no ads.*_count refresh: the least
