@@ -95,6 +95,7 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh
+	@ADR_SRC=$(CURDIR)/adreport tests/bench/extras.sh
 
 install: adreport
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
