@@ -20,7 +20,7 @@ command -v "$CC_FUZZ" >/dev/null || { echo "fuzz: $CC_FUZZ not found (apt-get in
 # Any sanitizer finding aborts at once.
 "$CC_FUZZ" -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Iinclude \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    tests/fuzz/fuzz_rows.c src/csvrows.c src/events.c src/log.c -lcsv -o "$BIN"
+    tests/fuzz/fuzz_rows.c src/csvrows.c src/events.c src/log.c src/progress.c -lcsv -pthread -o "$BIN"
 
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
