@@ -15,7 +15,8 @@ static const char usage[] =
     "Recompute ad_daily_stats (and so campaign_daily_stats) for the tenant-days that\n"
     "loads changed, replacing their rows; refresh ads.impressions_count/clicks_count.\n\n"
     "  --company N          only this tenant (repeatable)\n"
-    "  --from DAY --to DAY  also recompute these days (YYYY-MM-DD, inclusive; each tenant's local days)\n"
+    "  --from DAY --to DAY  also recompute these days (YYYY-MM-DD, inclusive; each tenant's local "
+    "days)\n"
     "  --all                recompute every day that has events or stats\n";
 
 /* The most tenants one command line names with --company. */

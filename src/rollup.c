@@ -202,7 +202,8 @@ bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
     prog_begin("rollup", "tenant-days", t.days, 0, 0);
     if (ok && t.days > 0) {
         char label[64];
-        prog_item_begin(adr_fmt(label, sizeof label, "%llu tenants", (unsigned long long)t.tenants));
+        prog_item_begin(
+            adr_fmt(label, sizeof label, "%llu tenants", (unsigned long long)t.tenants));
         ok = run(conn, "queries/rollup_delete_claimed", 1, params, NULL, what) &&
              insert_claimed(conn, token, reach == 1, &t.rows, what) &&
              run(conn, "queries/rollup_mark_months", 1, params, NULL, what) &&
@@ -222,9 +223,10 @@ bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
     }
     t.seconds = adr_now() - t0;
     if (t.days > 0 && adr_verbosity >= ADR_NORMAL)
-        prog_printf("rollup      %llu tenants, %llu tenant-days (%s..%s): %llu ad-day rows, %.2f s\n",
-               (unsigned long long)t.tenants, (unsigned long long)t.days, first, last,
-               (unsigned long long)t.rows, t.seconds);
+        prog_printf(
+            "rollup      %llu tenants, %llu tenant-days (%s..%s): %llu ad-day rows, %.2f s\n",
+            (unsigned long long)t.tenants, (unsigned long long)t.days, first, last,
+            (unsigned long long)t.rows, t.seconds);
     totals->tenants += t.tenants;
     totals->days += t.days;
     totals->rows += t.rows;

@@ -46,10 +46,10 @@ typedef struct ld_options {
      * that range are rejected, and files loaded before are loaded again.
      */
     bool backfill;
-    int32_t from_day, to_day; /* the tenant's local days since 2000-01-01, inclusive */
+    int32_t from_day, to_day;   /* the tenant's local days since 2000-01-01, inclusive */
     int64_t from_usec, to_usec; /* where they begin and end in UTC (loader timestamps) */
     const char *time_zone;      /* the tenant's zone the days are cut in */
-    ld_done_fn on_done;       /* called under a lock, one file at a time */
+    ld_done_fn on_done;         /* called under a lock, one file at a time */
     void *on_done_ctx;
     /*
      * Log files load over this many connections at once (entity files always
