@@ -3,6 +3,7 @@
  */
 #include "adreport/cli.h"
 #include "adreport/common.h"
+#include "adreport/days.h"
 #include "adreport/summary.h"
 
 #include <errno.h>
@@ -70,4 +71,52 @@ bool cli_parse_int(const char *s, int lo, int hi, int *out)
         return false;
     *out = (int)v;
     return true;
+}
+
+int cli_parse_scope(const char *command, int argc, char **argv, const char *usage, ru_options *opts,
+                    struct cli_common *common)
+{
+    enum { OPT_COMPANY = 256, OPT_FROM, OPT_TO, OPT_ALL };
+    static const struct option longopts[] = {{"company", required_argument, NULL, OPT_COMPANY},
+                                             {"from", required_argument, NULL, OPT_FROM},
+                                             {"to", required_argument, NULL, OPT_TO},
+                                             {"all", no_argument, NULL, OPT_ALL},
+                                             CLI_COMMON_OPTIONS};
+    static int64_t companies[CLI_MAX_COMPANIES];
+    bool has_from = false, has_to = false;
+    char msg[96];
+    int opt;
+    while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_COMPANY:
+            if (opts->ncompanies == CLI_MAX_COMPANIES ||
+                !cli_parse_company(optarg, &companies[opts->ncompanies]))
+                return cli_usage_error(command, "--company takes a positive company id");
+            opts->companies = companies;
+            opts->ncompanies++;
+            break;
+        case OPT_FROM:
+            if (!(has_from = day_parse(optarg, &opts->from_day)))
+                return cli_usage_error(command, "--from takes a date YYYY-MM-DD");
+            break;
+        case OPT_TO:
+            if (!(has_to = day_parse(optarg, &opts->to_day)))
+                return cli_usage_error(command, "--to takes a date YYYY-MM-DD");
+            break;
+        case OPT_ALL:
+            opts->all = true;
+            break;
+        default:
+            if (!cli_common_option(opt, optarg, common, usage))
+                return cli_usage_error(command, "unknown option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error(command, adr_fmt(msg, sizeof msg, "%s takes no arguments", command));
+    if (has_from != has_to || (has_from && opts->from_day > opts->to_day))
+        return cli_usage_error(command, "--from and --to go together, --from first");
+    if (has_from && opts->all)
+        return cli_usage_error(command, "--all and --from/--to exclude each other");
+    opts->ranged = has_from;
+    return -1;
 }

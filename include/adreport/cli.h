@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "adreport/rollup.h"
+
 /* Options every subcommand takes, set by cli_common_option(). */
 struct cli_common {
     const char *db; /* --db CONNINFO, or NULL for DATABASE_URL / libpq env */
@@ -54,6 +56,19 @@ bool cli_parse_fraction(const char *s, double *out);
 
 /* cli_parse_int - an integer from lo to hi ("2"); false otherwise. */
 bool cli_parse_int(const char *s, int lo, int hi, int *out);
+
+/* The most tenants one command line names with --company. */
+#define CLI_MAX_COMPANIES 1024
+
+/*
+ * cli_parse_scope - the options of the commands that work on tenant-days
+ * (rollup, verify): --company N (repeatable), --from DAY --to DAY, --all and
+ * the common ones, into *opts (its companies point into a static array) and
+ * *common.  Returns -1 when the command may go on, else the exit code (2
+ * after printing the usage error; 0 after --help).
+ */
+int cli_parse_scope(const char *command, int argc, char **argv, const char *usage, ru_options *opts,
+                    struct cli_common *common);
 
 /* Subcommands; each returns the process exit code (enum adr_exit). */
 int cmd_init(int argc, char **argv);
