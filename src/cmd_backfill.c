@@ -67,6 +67,7 @@ int cmd_backfill(int argc, char **argv)
     ld_options lo;
     ld_options_init(&lo);
     lo.backfill = true;
+    lo.tx_owner = LD_TX_CALLER; /* one transaction: every file or nothing */
     const char *reports = RPT_DEFAULT_OUT;
     bool has_from = false, has_to = false;
     int opt;

@@ -8,11 +8,11 @@
  * (the company of a campaign, the campaign of an ad, per tenant), so the
  * upsert cannot fail on a foreign key.
  */
+#include "load_entities.h"
 #include "adreport/common.h"
 #include "adreport/copybin.h"
 #include "adreport/db.h"
 #include "adreport/events.h"
-#include "load_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

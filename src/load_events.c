@@ -6,11 +6,11 @@
  * does not fail on data: on Citus a worker's COPY error arrives without a
  * line number (see CITUS.md), and here every bad row gets its own.
  */
+#include "load_events.h"
 #include "adreport/common.h"
 #include "adreport/copybin.h"
 #include "adreport/db.h"
 #include "adreport/events.h"
-#include "load_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

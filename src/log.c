@@ -36,6 +36,26 @@ void adr_warning(const char *primary, const char *detail, const char *hint)
         print_message("warning", primary, detail, hint);
 }
 
+void adr_errorf(const char *detail, const char *hint, const char *fmt, ...)
+{
+    char primary[ADR_MAX_PRIMARY];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(primary, sizeof primary, fmt, ap);
+    va_end(ap);
+    adr_error(primary, detail, hint);
+}
+
+void adr_warningf(const char *detail, const char *hint, const char *fmt, ...)
+{
+    char primary[ADR_MAX_PRIMARY];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(primary, sizeof primary, fmt, ap);
+    va_end(ap);
+    adr_warning(primary, detail, hint);
+}
+
 static void vinfo(const char *fmt, va_list ap)
 {
     prog_hold();

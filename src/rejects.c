@@ -141,3 +141,12 @@ bool rej_close(rej_writer *w)
     }
     return true;
 }
+
+void rej_discard(rej_writer *w)
+{
+    if (w->fp) {
+        fclose(w->fp);
+        w->fp = NULL;
+        unlink(w->tmp_path);
+    }
+}

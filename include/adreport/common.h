@@ -42,6 +42,22 @@ void adr_error(const char *primary, const char *detail, const char *hint);
 /* adr_warning - like adr_error, for problems the run survives. */
 void adr_warning(const char *primary, const char *detail, const char *hint);
 
+/* The longest primary message adr_errorf and adr_warningf print (a path fits). */
+#define ADR_MAX_PRIMARY 4400
+
+/*
+ * adr_errorf - adr_error with the primary message formatted (cut at
+ * ADR_MAX_PRIMARY bytes), so callers need no buffer of their own.
+ *
+ *     adr_errorf(strerror(errno), NULL, "could not load \"%s\"", path);
+ */
+void adr_errorf(const char *detail, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* adr_warningf - adr_warning with the primary message formatted. */
+void adr_warningf(const char *detail, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /*
  * adr_info - a progress line on stderr, shown unless --quiet.  When stderr is
  * not a terminal the line is prefixed with a UTC timestamp, so cron mail reads

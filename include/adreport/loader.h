@@ -31,6 +31,12 @@ typedef enum ld_result {
     LD_ERROR,   /* the database or the disk failed; stop the run (exit 1) */
 } ld_result;
 
+/* Who begins and ends the transaction a file loads in. */
+typedef enum ld_tx_owner {
+    LD_TX_PER_FILE = 0, /* each file BEGINs and COMMITs (or rolls back) its own */
+    LD_TX_CALLER,       /* the caller's open transaction: it commits or rolls back all */
+} ld_tx_owner;
+
 /* Called after each file's outcome is final (e.g. to archive it). */
 typedef void (*ld_done_fn)(void *ctx, const char *path, ld_result result);
 
@@ -49,7 +55,9 @@ typedef struct ld_options {
     int32_t from_day, to_day;   /* the tenant's local days since 2000-01-01, inclusive */
     int64_t from_usec, to_usec; /* where they begin and end in UTC (loader timestamps) */
     const char *time_zone;      /* the tenant's zone the days are cut in */
-    ld_done_fn on_done;         /* called under a lock, one file at a time */
+    /* LD_TX_CALLER: files join the caller's transaction, one connection. */
+    ld_tx_owner tx_owner;
+    ld_done_fn on_done; /* called under a lock, one file at a time */
     void *on_done_ctx;
     /*
      * Log files load over this many connections at once (entity files always
@@ -90,6 +98,9 @@ ld_kind ld_kind_parse(const char *s);
 /* ld_kind_name - LD_CLICKS -> "clicks". */
 const char *ld_kind_name(ld_kind kind);
 
+/* ld_kind_is_entity - companies, campaigns or ads (a file spanning tenants). */
+bool ld_kind_is_entity(ld_kind kind);
+
 /*
  * ld_load_paths - load files and folders (walked recursively, entity files
  * first in the order companies, campaigns, ads, then logs in path order).
@@ -100,7 +111,7 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
                   ld_totals *totals);
 
 /*
- * ld_backfill_begin - in an open transaction, delete tenant `company`'s
+ * ld_backfill_clear - in an open transaction, delete tenant `company`'s
  * clicks and impressions on from_day..to_day and mark those days dirty.
  */
 bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t to_day,

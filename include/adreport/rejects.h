@@ -53,4 +53,11 @@ bool rej_flush(rej_writer *w);
  */
 bool rej_close(rej_writer *w);
 
+/*
+ * rej_discard - drop the rejects written so far (the rows read were not the
+ * file's, e.g. it changed while it was read): the temporary file goes, the
+ * published one, if any, stays as it was.
+ */
+void rej_discard(rej_writer *w);
+
 #endif

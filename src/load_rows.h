@@ -1,9 +1,11 @@
 /*
- * load_internal.h - what loader.c shares with load_events.c and
- * load_entities.c.  Not a public interface.
+ * load_rows.h - one input file being loaded (ld_file), and the helpers both
+ * row loaders (load_events.c, load_entities.c) share.  Not a public
+ * interface.  Calls go one way: load_file.c -> load_events.c /
+ * load_entities.c -> load_rows.c; nothing here calls back up.
  */
-#ifndef ADREPORT_LOAD_INTERNAL_H
-#define ADREPORT_LOAD_INTERNAL_H
+#ifndef ADREPORT_LOAD_ROWS_H
+#define ADREPORT_LOAD_ROWS_H
 
 #include "adreport/csvrows.h"
 #include "adreport/idmap.h"
@@ -71,22 +73,9 @@ bool ld_row_is_whole(ld_file *f, const csvr_row *row, int nfields);
 bool ld_field_is(const csvr_field *field, const char *name);
 
 /*
- * ld_events_load - stream a clicks/impressions file; with `dry` only
- * validate (collecting f->days), else COPY the good rows.  Expects an open
- * transaction.  Returns false when the file is refused or the server failed.
+ * ld_gz_hint - the hint for a file that could not be read: only a .gz file
+ * can be cut short.  NULL for other files.
  */
-bool ld_events_load(ld_file *f, bool dry);
-
-/*
- * ld_tenant_from_rows - for a log file without folder or --company tenant:
- * the company_id of its first data row, or 0 when there is none.
- */
-int64_t ld_tenant_from_rows(const char *path, ld_kind kind);
-
-/*
- * ld_entities_load - stream a companies/campaigns/ads file into a staging
- * table and upsert it.  Expects an open transaction.
- */
-bool ld_entities_load(ld_file *f);
+const char *ld_gz_hint(const char *path);
 
 #endif
