@@ -160,13 +160,25 @@ def cmd_bigfile(out, nrows, ads_csv, company):
     os.replace(tmp, out)
 
 
+def strip_comment(line):
+    """A SQL line without its "--" comment (trailing ones too, such as the
+    "-- @reach" markers): the lines are joined into one \\copy line."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted and line.startswith("--", i):
+            return line[:i]
+    return line
+
+
 def cmd_report_sql(sqldir, first, last, out, ids):
     """psql script: the rows of every report query of each tenant, via \\copy."""
     queries = ["company", "campaigns", "ads", "daily", "days", "totals"]
     texts = {}
     for q in queries:
         with open(os.path.join(sqldir, "report_%s.sql" % q)) as f:
-            lines = [l for l in f.read().splitlines() if not l.lstrip().startswith("--")]
+            lines = [strip_comment(l) for l in f.read().splitlines()]
         texts[q] = " ".join(l.strip() for l in lines if l.strip())
     lines = []
     for cid in ids:
