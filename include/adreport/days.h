@@ -12,7 +12,9 @@
  * (day_is_leap, day_days_in_month, day_from_ymd) are static inline below: a
  * call into another object file would cost the hot path more than the
  * arithmetic itself, and the compiler folds them to constants for constant
- * arguments (ev_event_time_in_range's bounds).
+ * arguments (ev_event_time_in_range's bounds).  It also keeps events.c free
+ * of link-time dependencies: the fuzz target (tests/fuzz/run.sh) builds it
+ * without days.c.
  */
 #ifndef ADREPORT_DAYS_H
 #define ADREPORT_DAYS_H
