@@ -1,34 +1,20 @@
 /*
- * days.c - civil date arithmetic (Howard Hinnant's days_from_civil, which
- * is exact for every proleptic Gregorian date without tables or loops).
+ * days.c - the calendar (see days.h): day numbers to dates and text and
+ * back.  day_from_ymd and the month lengths are static inline in days.h,
+ * because the timestamp validator calls them for every row.
  */
 #include "adreport/days.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-/* 2000-01-01 counted from 1970-01-01. */
-#define DAYS_1970_TO_2000 10957
-
-static int32_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-int32_t day_from_ymd(int year, int month, int mday)
-{
-    return days_from_civil(year, month, mday) - DAYS_1970_TO_2000;
-}
+/* 1970-01-01 (time()'s epoch) counted from 2000-01-01. */
+#define DAY_UNIX_EPOCH (-10957)
 
 void day_to_ymd(int32_t day, int *year, int *month, int *mday)
 {
-    int32_t z = day + DAYS_1970_TO_2000 + 719468;
+    /* Howard Hinnant's civil_from_days, on days since 0000-03-01. */
+    int32_t z = day - DAY_UNIX_EPOCH + 719468;
     int era = (z >= 0 ? z : z - 146096) / 146097;
     int doe = z - era * 146097;
     int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -55,30 +41,54 @@ void day_format(int32_t day, char out[DAY_STR])
     }
 }
 
-int day_days_in_month(int year, int month)
+/* n decimal digits at s, or -1 if any of them is not a digit. */
+static int digits(const char *s, int n)
 {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : days[month - 1];
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* "YYYY-MM" at s (the first seven characters), both range-checked. */
+static bool parse_year_month(const char *s, int *year, int *month)
+{
+    int y = digits(s, 4), m = digits(s + 5, 2);
+    if (s[4] != '-' || y < DAY_MIN_YEAR || y > DAY_MAX_YEAR || m < 1 || m > 12)
+        return false;
+    *year = y;
+    *month = m;
+    return true;
+}
+
+bool day_parse_month(const char *s, int *year, int *month)
+{
+    return strlen(s) == 7 && parse_year_month(s, year, month);
 }
 
 bool day_parse(const char *s, int32_t *day)
 {
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    int y, m;
+    if (strlen(s) != 10 || !parse_year_month(s, &y, &m) || s[7] != '-')
         return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (y < 1 || m < 1 || m > 12 || d < 1 || d > day_days_in_month(y, m))
+    int d = digits(s + 8, 2);
+    if (d < 1 || d > day_days_in_month(y, m))
         return false;
     *day = day_from_ymd(y, m, d);
     return true;
 }
 
+void day_month_span(int year, int month, int32_t *first, int32_t *last)
+{
+    *first = day_from_ymd(year, month, 1);
+    *last = *first + day_days_in_month(year, month) - 1;
+}
+
 int32_t day_today_utc(void)
 {
-    return (int32_t)(time(NULL) / 86400) - DAYS_1970_TO_2000;
+    /* time_t counts no leap seconds: every UTC day is 86400 of them. */
+    return (int32_t)(time(NULL) / 86400) + DAY_UNIX_EPOCH;
 }

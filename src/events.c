@@ -14,6 +14,8 @@
 
 #include "adreport/events.h"
 
+#include "adreport/days.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -192,36 +194,6 @@ bool ev_parse_int64(const char *s, size_t len, int64_t *out, const char **why)
 
 #define USEC_PER_SEC INT64_C(1000000)
 #define USEC_PER_DAY (INT64_C(86400) * USEC_PER_SEC)
-/* Days from 1970-01-01 to PostgreSQL's epoch 2000-01-01. */
-#define PG_EPOCH_DAYS_FROM_UNIX 10957
-
-static inline bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const unsigned char mdays[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : mdays[m];
-}
-
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil): branch-light integer arithmetic, valid for all years
- * used here, no tables and no libc time functions (which are locale and
- * timezone aware and slow).
- */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const int yoe = y - era * 400;
-    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int64_t)era * 146097 + doe - 719468;
-}
-
 /* Reads exactly n digits at s[*i]; false if any is missing or not a digit. */
 static bool take_digits(const char *s, size_t len, size_t *i, size_t n, int *out)
 {
@@ -310,7 +282,7 @@ bool ev_parse_timestamp(const char *s, size_t len, int64_t *usec, const char **w
         return fail(why, month_msg[mon]);
     if (day < 1)
         return fail(why, day_msg[day]);
-    if (day > days_in_month(year, mon)) {
+    if (day > day_days_in_month(year, mon)) {
         if (day > 31)
             return fail(why, day_msg[day]);
         return fail(why, month_too_short_msg[mon]);
@@ -329,7 +301,7 @@ bool ev_parse_timestamp(const char *s, size_t len, int64_t *usec, const char **w
      * 0001-01-01 00:00+01:00 is 1 BC); PostgreSQL's timestamp range
      * (4713 BC..294276 AD) holds those, so they are kept.
      */
-    int64_t days = days_from_civil(year, mon, day) - PG_EPOCH_DAYS_FROM_UNIX;
+    int64_t days = day_from_ymd(year, mon, day); /* inline: see days.h */
     int64_t secs = days * 86400 + hour * 3600 + min * 60 + sec - offset_sec;
     *usec = secs * USEC_PER_SEC + frac;
     return true;
@@ -338,10 +310,8 @@ bool ev_parse_timestamp(const char *s, size_t len, int64_t *usec, const char **w
 bool ev_event_time_in_range(int64_t usec, const char **why)
 {
     /* The first and last instants of the years reports can name. */
-    const int64_t lo =
-        (days_from_civil(EV_MIN_EVENT_YEAR, 1, 1) - PG_EPOCH_DAYS_FROM_UNIX) * USEC_PER_DAY;
-    const int64_t hi =
-        (days_from_civil(EV_MAX_EVENT_YEAR + 1, 1, 1) - PG_EPOCH_DAYS_FROM_UNIX) * USEC_PER_DAY;
+    const int64_t lo = day_from_ymd(EV_MIN_EVENT_YEAR, 1, 1) * USEC_PER_DAY;
+    const int64_t hi = day_from_ymd(EV_MAX_EVENT_YEAR + 1, 1, 1) * USEC_PER_DAY;
     if (usec < lo)
         return fail(why, "before 1900-01-01 00:00:00 UTC (reports cover 1900..9999)");
     if (usec >= hi)

@@ -7,17 +7,14 @@
  * once for the XLSX writer.
  */
 #include "adreport/common.h"
+#include "adreport/days.h"
 #include "adreport/db.h"
 #include "adreport/report.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#define SECONDS_PER_DAY 86400
 
 /* Column lists: the CSV headers, which are also the SQL aliases (checked). */
 static const rpt_column campaign_columns[] = {
@@ -90,92 +87,48 @@ static const rpt_column total_columns[] = {
 
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-/* ---- days and periods ---- */
+/* ---- days and periods (the calendar is days.h) ---- */
 
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+_Static_assert(RPT_DAY_SIZE == DAY_STR, "a report day is a day_format text");
 
-static int days_in_month(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-/* Parse exactly `ndigits` digits. */
-static bool digits(const char *s, int ndigits, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < ndigits; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* Years xlsx date cells can hold; PostgreSQL's range is wider. */
+/* Years xlsx date cells can hold (the upper bound is day_parse's own);
+ * PostgreSQL's range is wider. */
 #define MIN_YEAR 1900
 #define MAX_YEAR 9999
 
 static bool parse_month(const char *s, int *y, int *m)
 {
-    return strlen(s) == 7 && digits(s, 4, y) && s[4] == '-' && digits(s + 5, 2, m) &&
-           *y >= MIN_YEAR && *y <= MAX_YEAR && *m >= 1 && *m <= 12;
+    return day_parse_month(s, y, m) && *y >= MIN_YEAR && *y <= MAX_YEAR;
 }
 
-static bool parse_day(const char *s, int *y, int *m, int *d)
+static bool parse_day(const char *s, int32_t *day)
 {
-    return strlen(s) == 10 && digits(s, 4, y) && s[4] == '-' && digits(s + 5, 2, m) &&
-           s[7] == '-' && digits(s + 8, 2, d) && *y >= MIN_YEAR && *y <= MAX_YEAR && *m >= 1 &&
-           *m <= 12 && *d >= 1 && *d <= days_in_month(*y, *m);
-}
-
-static time_t day_epoch(const char *day)
-{
-    int y, m, d;
-    if (!parse_day(day, &y, &m, &d))
-        return (time_t)-1;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
-    return timegm(&tm);
-}
-
-static void format_day(time_t t, char out[RPT_DAY_SIZE])
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, RPT_DAY_SIZE, "%Y-%m-%d", &tm);
-}
-
-/* A valid y-m-d (as parsed above) as "YYYY-MM-DD". */
-static void format_ymd(int y, int m, int d, char out[RPT_DAY_SIZE])
-{
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
-    strftime(out, RPT_DAY_SIZE, "%Y-%m-%d", &tm);
+    return day_parse(s, day) && *day >= day_from_ymd(MIN_YEAR, 1, 1) &&
+           *day <= day_from_ymd(MAX_YEAR, 12, 31);
 }
 
 void rpt_yesterday(char out[RPT_DAY_SIZE])
 {
-    format_day(time(NULL) - SECONDS_PER_DAY, out);
+    day_format(day_today_utc() - 1, out);
 }
 
 bool rpt_period_month(rpt_period *p, const char *month, const char *as_of, const char **why)
 {
-    int y, m, ay, am, ad;
+    int y, m;
+    int32_t first, last, pacing;
     memset(p, 0, sizeof *p);
     if (!parse_month(month, &y, &m)) {
         *why = "a month is YYYY-MM, e.g. 2026-11";
         return false;
     }
-    if (as_of && !parse_day(as_of, &ay, &am, &ad)) {
+    if (as_of && !parse_day(as_of, &pacing)) {
         *why = "the pacing day is YYYY-MM-DD";
         return false;
     }
     p->is_month = true;
-    format_ymd(y, m, 1, p->from);
-    format_ymd(y, m, days_in_month(y, m), p->to);
+    day_month_span(y, m, &first, &last);
+    day_format(first, p->from);
+    day_format(last, p->to);
     snprintf(p->label, sizeof p->label, "%.7s", p->from);
     if (as_of)
         snprintf(p->as_of, sizeof p->as_of, "%s", as_of);
@@ -186,13 +139,13 @@ bool rpt_period_month(rpt_period *p, const char *month, const char *as_of, const
 
 bool rpt_period_range(rpt_period *p, const char *from, const char *to, const char **why)
 {
-    int y, m, d;
+    int32_t first, last;
     memset(p, 0, sizeof *p);
-    if (!parse_day(from, &y, &m, &d) || !parse_day(to, &y, &m, &d)) {
+    if (!parse_day(from, &first) || !parse_day(to, &last)) {
         *why = "a day is YYYY-MM-DD, e.g. 2026-11-03";
         return false;
     }
-    if (strcmp(from, to) > 0) { /* ISO dates compare as strings */
+    if (first > last) {
         *why = "--from is after --to";
         return false;
     }
@@ -320,15 +273,22 @@ static bool days_from_result(rpt_table *t, PGresult *res, const rpt_period *peri
         PQclear(res);
         return false;
     }
-    time_t first = day_epoch(period->from), last = day_epoch(period->to);
-    int ndays = (int)((last - first) / SECONDS_PER_DAY) + 1;
+    int32_t first, last;
+    if (!parse_day(period->from, &first) || !parse_day(period->to, &last) || first > last) {
+        /* rpt_period_month and rpt_period_range never make such a period */
+        adr_errorf(NULL, NULL, "internal error: report period \"%s\" to \"%s\" is not two days",
+                   period->from, period->to);
+        PQclear(res);
+        return false;
+    }
+    int ndays = last - first + 1;
     table_alloc(t, ndays);
     t->res = res;
     t->text = adr_xmalloc((size_t)ndays * RPT_DAY_SIZE);
     int next = 0, nactive = PQntuples(res);
     for (int r = 0; r < ndays; r++) {
         char *day = t->text + (size_t)r * RPT_DAY_SIZE;
-        format_day(first + (time_t)r * SECONDS_PER_DAY, day);
+        day_format(first + r, day);
         if (next < nactive && strcmp(PQgetvalue(res, next, 0), day) == 0) {
             for (int c = 0; c < t->ncols; c++)
                 set_cell(t, r, c, PQgetvalue(res, next, c));

@@ -10,6 +10,7 @@
  */
 #include "adreport/atomic_file.h"
 #include "adreport/common.h"
+#include "adreport/days.h"
 #include "adreport/report.h"
 
 #include <errno.h>
@@ -285,13 +286,16 @@ static void write_cell(xlsx *x, lxw_worksheet *ws, const char *sheet, int row, i
         write_text(x, ws, sheet, row, col, text, NULL);
     } else if (kind == RPT_DATE) {
         lxw_datetime dt = {0};
-        if (sscanf(text, "%4d-%2d-%2d", &dt.year, &dt.month, &dt.day) == 3)
+        int32_t day;
+        if (day_parse(text, &day)) {
+            day_to_ymd(day, &dt.year, &dt.month, &dt.day);
             check(x,
                   worksheet_write_datetime(ws, (lxw_row_t)row, (lxw_col_t)col, &dt,
                                            x->by_kind[RPT_DATE]),
                   sheet);
-        else
+        } else {
             write_text(x, ws, sheet, row, col, text, NULL);
+        }
     } else if (!isnan(value)) {
         check(x,
               worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, value, x->by_kind[kind]),
