@@ -113,6 +113,7 @@ static bool apply_schema(PGconn *conn, bool citus, bool *reach)
         (!citus || db_exec(conn, "citus", "distribute the tables (sql/citus.sql)")) &&
         db_exec(conn, db_sql_reach("views", *reach, views),
                 "create adreport's views (sql/views.sql)") &&
+        db_exec(conn, "queries/site_hosts_fill_all", "record the hosts of the events' site URLs") &&
         db_exec_text(conn, "COMMIT", "commit the schema");
     if (!ok)
         db_exec_text(conn, "ROLLBACK", "roll back");

@@ -9,6 +9,8 @@
 #include "load_events.h"
 #include "adreport/common.h"
 #include "adreport/copybin.h"
+#include "adreport/days.h"
+#include "adreport/dayset.h"
 #include "adreport/db.h"
 #include "adreport/events.h"
 
@@ -27,9 +29,12 @@ enum ev_col { EC_ID, EC_COMPANY, EC_AD, EC_TIME, EC_SITE, EC_COST, EC_IP, EC_JSO
 
 /*
  * The distinct site URLs of a file, for adreport_site_hosts (see
- * site_hosts_insert.sql).  Bounded, so memory does not grow with the file:
- * URLs past these limits are not recorded, and the rollup cuts their host
- * out itself.  A log file of one tenant-day holds a few hundred.
+ * site_hosts_insert.sql), which must hold every URL of every event: the
+ * rollup's blacklist columns read hosts only from there.  Bounded, so memory
+ * does not grow with the file: past these limits the set stops growing and
+ * is marked overflowed, and after the COPY the file's days' URLs are read
+ * back from the table instead (site_hosts_fill_file.sql).  A log file of
+ * one tenant-day holds a few hundred.
  */
 #define EV_SITE_SLOTS 8192          /* hash slots; at most half are used */
 #define EV_SITE_BYTES (1024 * 1024) /* bytes of URL text kept */
@@ -37,6 +42,7 @@ enum ev_col { EC_ID, EC_COMPANY, EC_AD, EC_TIME, EC_SITE, EC_COST, EC_IP, EC_JSO
 typedef struct site_set {
     char **slot; /* EV_SITE_SLOTS entries, NUL-terminated copies, or NULL */
     size_t used, bytes;
+    bool overflow; /* a URL was not kept: read them back after the COPY */
 } site_set;
 
 typedef struct ev_loader {
@@ -63,16 +69,22 @@ static void site_add(site_set *s, const char *p, size_t n)
 {
     if (!s->slot)
         s->slot = calloc(EV_SITE_SLOTS, sizeof *s->slot);
-    if (!s->slot)
-        return; /* only an optimisation: the rollup copes without it */
+    if (!s->slot) {
+        s->overflow = true;
+        return;
+    }
     for (size_t i = site_hash(p, n) % EV_SITE_SLOTS;; i = (i + 1) % EV_SITE_SLOTS) {
         char *e = s->slot[i];
         if (!e) {
-            if (s->used >= EV_SITE_SLOTS / 2 || s->bytes + n + 1 > EV_SITE_BYTES)
+            if (s->used >= EV_SITE_SLOTS / 2 || s->bytes + n + 1 > EV_SITE_BYTES) {
+                s->overflow = true;
                 return;
+            }
             e = s->slot[i] = malloc(n + 1);
-            if (!e)
+            if (!e) {
+                s->overflow = true;
                 return;
+            }
             memcpy(e, p, n);
             e[n] = '\0';
             s->used++;
@@ -92,6 +104,28 @@ static void site_free(site_set *s)
     memset(s, 0, sizeof *s);
 }
 
+/*
+ * The URLs did not all fit in memory: record the hosts of every URL of the
+ * tenant's events on the file's days that the table lacks, read back from
+ * the rows (this file's included) in the file's transaction.
+ */
+static bool site_fill_from_rows(ev_loader *ev)
+{
+    int32_t first, last;
+    char *days = dayset_literal(&ev->f->days, 1, 0, &first, &last);
+    free(days);
+    char tenant[32], from[DAY_STR], to[DAY_STR];
+    snprintf(tenant, sizeof tenant, "%lld", (long long)ev->f->tenant);
+    day_format(first, from);
+    day_format(last, to);
+    const char *params[] = {tenant, from, to};
+    adr_debug("%s: more distinct site URLs than kept in memory; reading them back", ev->f->path);
+    PGresult *res = db_query(ev->f->conn, "queries/site_hosts_fill_file", 3, params,
+                             "record the site hosts");
+    PQclear(res);
+    return res != NULL;
+}
+
 static int by_bytes(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -105,6 +139,8 @@ static int by_bytes(const void *a, const void *b)
 static bool site_store(ev_loader *ev)
 {
     site_set *s = &ev->sites;
+    if (s->overflow)
+        return site_fill_from_rows(ev);
     if (!s->used)
         return true;
     const char **urls = malloc(s->used * sizeof *urls);
@@ -113,7 +149,7 @@ static bool site_store(ev_loader *ev)
     if (!arr || !urls) {
         free(urls);
         free(arr);
-        return true;
+        return site_fill_from_rows(ev);
     }
     size_t n = 0;
     for (size_t i = 0; i < EV_SITE_SLOTS; i++)

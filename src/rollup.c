@@ -101,8 +101,18 @@ bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pend
         ok = run(conn, "queries/rollup_claim_range", 4, params, NULL, what);
     }
     free(companies);
+    /*
+     * --all and --from recompute days whose events may not all have come
+     * through the loader (written by other programs, or before
+     * adreport_site_hosts existed): record their URLs' hosts first, so the
+     * blacklist columns count every event.  A marked day's events did come
+     * through it, and the loader records every URL in the file's own
+     * transaction.
+     */
     const char *params[] = {token};
     return ok && run(conn, "queries/rollup_claim_zones", 1, params, NULL, what) &&
+           (!(opts->all || opts->ranged) ||
+            run(conn, "queries/site_hosts_fill_claim", 1, params, NULL, what)) &&
            db_exec(conn, "queries/rollup_analyze_claim", what);
 }
 

@@ -7,21 +7,26 @@
 -- where their file says {{stats_compute}} (rollup.c, ru_statement()).
 -- Runnable alone with psql: SELECT ... for one claim token.
 --
--- Every claimed tenant-day at once, not a loop over tenants: each event table
--- is joined to the claimed days on company_id and a plain time range (one
--- index range scan of (company_id, time) per claimed tenant-day), so
--- untouched days are never read.  (When most days are claimed a sequential
--- scan would be cheaper; the planner does not choose one for a range join:
--- see tests/bench/RESULTS.md.)  Output columns, in order: company_id, ad_id, day,
--- campaign_id, impressions, clicks, impression_cost_usd, click_cost_usd,
--- spend_usd, blacklisted_impressions, blacklisted_clicks,
--- blacklisted_spend_usd (and with reach: reach_sketch, clickers_sketch).
+-- Output columns, in order: company_id, ad_id, day, campaign_id,
+-- impressions, clicks, impression_cost_usd, click_cost_usd, spend_usd,
+-- blacklisted_impressions, blacklisted_clicks, blacklisted_spend_usd (and
+-- with reach: reach_sketch, clickers_sketch).
 --
--- Days are local days of the tenant's zone, written into each claimed row
--- (d.time_zone) by the claim: an event belongs to claimed day d when it
--- falls in [d 00:00, d+1 00:00) local time, so a daylight-saving day holds
--- its 23 or 25 hours and every event counts once; the output day is d.day
--- itself, no per-event conversion.
+-- One pass over each event table.  Every claimed tenant-day at once, not a
+-- loop over tenants: impressions and clicks, as one stream (UNION ALL), are
+-- joined to their claimed day and to the small set of blacklisted (tenant,
+-- ad, site URL) triples, then aggregated per (ad, day) like a bare GROUP
+-- BY, each column a FILTER of the stream.  Nothing else reads the events.
+--
+-- Days are local days of the tenant's zone: the claim wrote each claimed day
+-- as a UTC window [utc_from, utc_to) (rollup_claim_zones.sql).  The join is
+-- an equality on (company_id, UTC date of the event) to the UTC dates the
+-- window overlaps (one for a UTC tenant, two or three for a zoned one: the
+-- VALUES below), the window itself a filter: so the planner can hash the
+-- claimed days and scan the events once, or look each claimed day up in the
+-- (company_id, time) index; rollup.c tells it which (see ru_plan()).  The
+-- output day is the claimed day itself: no per-event zone conversion, and
+-- a daylight-saving day holds its 23 or 25 hours.
 --
 -- Spend follows the campaign's cost_model: its clicks' costs for
 -- cost_per_click, its impressions' costs for cost_per_impression.  NULL
@@ -32,128 +37,117 @@
 --
 -- An event is blacklisted when the host of its site_url (lower-cased,
 -- without user info and port) equals the host of an entry of its campaign's
--- blacklisted_site_urls or is a subdomain of it.  The host is cut out with
--- string functions (after "://", before the first / ? #, after the last @,
--- without a ":port"; an [IPv6] literal stays whole): for events by the load
--- (adreport_site_hosts, site_hosts_insert.sql), for blacklist entries and
--- URLs the load did not record here; the expression is written out rather
--- than put in a SQL function, which would have to exist on every Citus node.
+-- blacklisted_site_urls or is a subdomain of it.  Hosts of event URLs come
+-- from adreport_site_hosts, which holds every URL of every event (the load
+-- writes a file's URLs in its transaction; init and rollup --all / --from
+-- fill in URLs of events written by other means: site_hosts_fill_*.sql).
+-- The blacklisted triples are built from those rows, hosts not events: a
+-- tenant's distinct hosts are tested once per blacklisted campaign, then
+-- joined back to the URLs that have them.  A blacklist
+-- entry's host is cut out by the same adreport_url_host (sql/project.sql).
 --
--- Shape: events are aggregated per (ad, day) before any join, like a bare
--- GROUP BY; only events of ads whose campaign has a blacklist go through a
--- second branch: grouped by site_url, then one host lookup and one LIKE
--- test per group.  The
--- branches meet in UNION ALL + GROUP BY, which Citus pushes down; every join
--- includes company_id, company_id leads every GROUP BY, no ORDER BY, no
--- top-level WITH.  On Citus the claimed days, the events, ads and campaigns
--- are co-located, so every shard computes its tenants at once.
+-- Citus: every join includes company_id, company_id leads every GROUP BY,
+-- no ORDER BY, no top-level WITH; the claimed days, events, ads, campaigns
+-- and site hosts are co-located, so every shard computes its tenants at once.
 SELECT t.company_id, t.ad_id, t.day, a.campaign_id,
-       sum(t.impressions), sum(t.clicks), sum(t.impression_cost), sum(t.click_cost),
-       sum(CASE WHEN c.cost_model = 'cost_per_click' THEN t.click_cost
-                WHEN c.cost_model = 'cost_per_impression' THEN t.impression_cost
-                ELSE 0 END),
-       sum(t.bl_impressions), sum(t.bl_clicks),
-       sum(CASE WHEN c.cost_model = 'cost_per_click' THEN t.bl_click_cost
-                WHEN c.cost_model = 'cost_per_impression' THEN t.bl_impression_cost
-                ELSE 0 END)
-       -- Reach: one sketch per ad-day of the users behind its impressions and
-       -- clicks (see sql/reach.sql for the parameters).
-       , hll_union_agg(t.reach_sketch) -- @reach
-       , hll_union_agg(t.clickers_sketch) -- @reach
+       t.impressions, t.clicks, t.impression_cost, t.click_cost,
+       CASE WHEN c.cost_model = 'cost_per_click' THEN t.click_cost
+            WHEN c.cost_model = 'cost_per_impression' THEN t.impression_cost
+            ELSE 0 END,
+       t.bl_impressions, t.bl_clicks,
+       CASE WHEN c.cost_model = 'cost_per_click' THEN t.bl_click_cost
+            WHEN c.cost_model = 'cost_per_impression' THEN t.bl_impression_cost
+            ELSE 0 END
+       , t.reach_sketch, t.clickers_sketch -- @reach
 FROM (
-    -- Every impression, aggregated first.
-    SELECT i.company_id, i.ad_id, d.day,
-           count(*) AS impressions, 0 AS clicks,
-           coalesce(sum(i.cost_per_impression_usd), 0) AS impression_cost, 0 AS click_cost,
-           0 AS bl_impressions, 0 AS bl_clicks, 0 AS bl_impression_cost, 0 AS bl_click_cost
-           , hll_add_agg(hll_hash_text(host(i.user_ip)), 13, 5, -1, 1) AS reach_sketch -- @reach
-           , NULL::hll AS clickers_sketch -- @reach
-    FROM impressions i
-    JOIN adreport_dirty_days d
-      ON d.company_id = i.company_id
-       AND i.seen_at >= ((d.day::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
-       AND i.seen_at < (((d.day + 1)::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
-    WHERE d.claim = $1
-    GROUP BY i.company_id, i.ad_id, d.day
-  UNION ALL
-    -- Every click, aggregated first.
-    SELECT k.company_id, k.ad_id, d.day,
-           0, count(*), 0, coalesce(sum(k.cost_per_click_usd), 0),
-           0, 0, 0, 0
-           , NULL::hll, hll_add_agg(hll_hash_text(host(k.user_ip)), 13, 5, -1, 1) -- @reach
-    FROM clicks k
-    JOIN adreport_dirty_days d
-      ON d.company_id = k.company_id
-       AND k.clicked_at >= ((d.day::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
-       AND k.clicked_at < (((d.day + 1)::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
-    WHERE d.claim = $1
-    GROUP BY k.company_id, k.ad_id, d.day
-  UNION ALL
-    -- The blacklisted part: only events of ads whose campaign has a
-    -- blacklist, grouped by site_url first (a big tenant's ad-day repeats a
-    -- few hundred URLs), then only the URLs whose host matches.  The host
-    -- comes from adreport_site_hosts (cut out by the load, once per tenant
-    -- and URL); for a URL missing there it is cut out here.
-    SELECT g.company_id, g.ad_id, g.day,
-           0, 0, 0, 0,
-           sum(g.impressions), sum(g.clicks), sum(g.impression_cost), sum(g.click_cost)
-           , NULL::hll, NULL::hll -- @reach
+    SELECT e.company_id, e.ad_id, e.day,
+           count(*) FILTER (WHERE NOT e.is_click) AS impressions,
+           count(*) FILTER (WHERE e.is_click) AS clicks,
+           coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click), 0) AS impression_cost,
+           coalesce(sum(e.cost) FILTER (WHERE e.is_click), 0) AS click_cost,
+           count(b.ad_id) FILTER (WHERE NOT e.is_click) AS bl_impressions,
+           count(b.ad_id) FILTER (WHERE e.is_click) AS bl_clicks,
+           coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click AND b.ad_id IS NOT NULL), 0)
+             AS bl_impression_cost,
+           coalesce(sum(e.cost) FILTER (WHERE e.is_click AND b.ad_id IS NOT NULL), 0)
+             AS bl_click_cost
+           -- Reach: one sketch per ad-day of the users behind its impressions,
+           -- one of those behind its clicks (NULL when there are none; see
+           -- sql/reach.sql for the parameters).
+           , hll_add_agg(hll_hash_text(host(e.user_ip)), 13, 5, -1, 1) FILTER (WHERE NOT e.is_click) AS reach_sketch -- @reach
+           , hll_add_agg(hll_hash_text(host(e.user_ip)), 13, 5, -1, 1) FILTER (WHERE e.is_click) AS clickers_sketch -- @reach
     FROM (
-      SELECT e.company_id, e.ad_id, e.day, e.site_url, b.patterns,
-             count(*) FILTER (WHERE NOT e.is_click) AS impressions,
-             count(*) FILTER (WHERE e.is_click) AS clicks,
-             coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click), 0) AS impression_cost,
-             coalesce(sum(e.cost) FILTER (WHERE e.is_click), 0) AS click_cost
-      FROM (
-        SELECT i.company_id, i.ad_id, d.day, i.site_url,
-               false AS is_click, i.cost_per_impression_usd AS cost
+        -- Tenants in UTC (most): an event belongs to claimed day d when its
+        -- UTC date is d.  The planner estimates that equality from the
+        -- statistics of the (company_id, (time::date), time) index, so it
+        -- hashes the claimed days and scans the events once when most of
+        -- them are claimed, or looks each day up in the index when few are.
+        -- (Each table joined on its own: statistics do not reach through a
+        -- UNION ALL.)
+        SELECT i.company_id, i.ad_id, d.day, i.site_url, i.cost_per_impression_usd AS cost,
+               i.user_ip, false AS is_click
+        FROM impressions i
+        JOIN adreport_dirty_days d ON d.company_id = i.company_id AND d.day = i.seen_at::date
+        WHERE d.claim = $1 AND d.time_zone = 'UTC'
+      UNION ALL
+        SELECT k.company_id, k.ad_id, d.day, k.site_url, k.cost_per_click_usd,
+               k.user_ip, true
+        FROM clicks k
+        JOIN adreport_dirty_days d ON d.company_id = k.company_id AND d.day = k.clicked_at::date
+        WHERE d.claim = $1 AND d.time_zone = 'UTC'
+      UNION ALL
+        -- Tenants in another zone: their local day is the window [utc_from,
+        -- utc_to), read through the index by the UTC dates it overlaps.
+        SELECT i.company_id, i.ad_id, d.day, i.site_url, i.cost_per_impression_usd,
+               i.user_ip, false
         FROM impressions i
         JOIN adreport_dirty_days d
           ON d.company_id = i.company_id
-           AND i.seen_at >= ((d.day::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
-           AND i.seen_at < (((d.day + 1)::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
-        WHERE d.claim = $1
-        UNION ALL
-        SELECT k.company_id, k.ad_id, d.day, k.site_url,
-               true, k.cost_per_click_usd
+         AND i.seen_at::date >= d.utc_from::date AND i.seen_at::date <= d.utc_to::date
+         AND i.seen_at >= d.utc_from AND i.seen_at < d.utc_to
+        WHERE d.claim = $1 AND d.time_zone <> 'UTC'
+      UNION ALL
+        SELECT k.company_id, k.ad_id, d.day, k.site_url, k.cost_per_click_usd,
+               k.user_ip, true
         FROM clicks k
         JOIN adreport_dirty_days d
           ON d.company_id = k.company_id
-           AND k.clicked_at >= ((d.day::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
-           AND k.clicked_at < (((d.day + 1)::timestamp AT TIME ZONE d.time_zone) AT TIME ZONE 'UTC')
-        WHERE d.claim = $1
-      ) e
-      JOIN (
-        -- Ads whose campaign has a blacklist, with its hosts as LIKE
-        -- patterns: '%.spam.example' matches '.' || host exactly when host
-        -- is spam.example or a subdomain of it (a suffix test: three times
+         AND k.clicked_at::date >= d.utc_from::date AND k.clicked_at::date <= d.utc_to::date
+         AND k.clicked_at >= d.utc_from AND k.clicked_at < d.utc_to
+        WHERE d.claim = $1 AND d.time_zone <> 'UTC'
+    ) e
+    LEFT JOIN (
+        -- The blacklisted (tenant, ad, site URL) triples of the claimed
+        -- tenants: each ad of a campaign with a blacklist, with each URL of
+        -- its tenant whose host matches.  Unique per (company_id, ad_id,
+        -- site_url), so the join adds no event twice.  The LIKE patterns:
+        -- '%.spam.example' matches '.' || host exactly when host is
+        -- spam.example or a subdomain of it (a suffix test: three times
         -- cheaper than an anchored regular expression).
-        SELECT ba.company_id, ba.id AS ad_id, bl.patterns
-        FROM ads ba
-        JOIN (
-            SELECT h.company_id, h.id,
-                   array_agg('%.' || replace(replace(replace(h.host, '\', '\\'), '%', '\%'), '_', '\_'))
-                     AS patterns
-            FROM (SELECT cp.company_id, cp.id,
-                         lower(regexp_replace(split_part(split_part(split_part(split_part(
-                 CASE WHEN strpos(u.url, '://') > 0 THEN substr(u.url, strpos(u.url, '://') + 3) ELSE u.url END,
-                 '/', 1), '?', 1), '#', 1), '@', -1), ':[0-9]*$', '')) AS host
-                  FROM campaigns cp, unnest(cp.blacklisted_site_urls) AS u(url)) h
-            WHERE h.host <> ''
-            GROUP BY h.company_id, h.id
-        ) bl ON bl.company_id = ba.company_id AND bl.id = ba.campaign_id
-      ) b ON b.company_id = e.company_id AND b.ad_id = e.ad_id
-      GROUP BY e.company_id, e.ad_id, e.day, e.site_url, b.patterns
-    ) g
-    LEFT JOIN adreport_site_hosts sh ON sh.company_id = g.company_id AND sh.site_url = g.site_url
-    -- (On columns joined after the GROUP BY, so tested once per group.)
-    WHERE '.' || coalesce(sh.host, lower(regexp_replace(split_part(split_part(split_part(split_part(
-              CASE WHEN strpos(g.site_url, '://') > 0 THEN substr(g.site_url, strpos(g.site_url, '://') + 3) ELSE g.site_url END,
-              '/', 1), '?', 1), '#', 1), '@', -1), ':[0-9]*$', '')))
-          LIKE ANY (g.patterns)
-    GROUP BY g.company_id, g.ad_id, g.day
+        SELECT ba.company_id, ba.id AS ad_id, sh.site_url
+        FROM (
+            -- Each blacklisted campaign with the tenant's hosts it matches.
+            -- (Grouped: the planner matches hosts before it joins ads and
+            -- URLs, not once per ad and URL.)
+            SELECT bl.company_id, bl.id AS campaign_id, hh.host
+            FROM (SELECT h.company_id, h.id,
+                         array_agg('%.' || replace(replace(replace(h.host, '\', '\\'), '%', '\%'), '_', '\_'))
+                           AS patterns
+                  FROM (SELECT cp.company_id, cp.id, adreport_url_host(u.url) AS host
+                        FROM (SELECT company_id FROM adreport_dirty_days WHERE claim = $1
+                              GROUP BY company_id) ct
+                        JOIN campaigns cp ON cp.company_id = ct.company_id
+                        CROSS JOIN unnest(cp.blacklisted_site_urls) AS u(url)) h
+                  WHERE h.host <> ''
+                  GROUP BY h.company_id, h.id) bl
+            JOIN (SELECT company_id, host FROM adreport_site_hosts GROUP BY company_id, host) hh
+              ON hh.company_id = bl.company_id AND '.' || hh.host LIKE ANY (bl.patterns)
+            GROUP BY bl.company_id, bl.id, hh.host
+        ) bh
+        JOIN adreport_site_hosts sh ON sh.company_id = bh.company_id AND sh.host = bh.host
+        JOIN ads ba ON ba.company_id = bh.company_id AND ba.campaign_id = bh.campaign_id
+    ) b ON b.company_id = e.company_id AND b.ad_id = e.ad_id AND b.site_url = e.site_url
+    GROUP BY e.company_id, e.ad_id, e.day
 ) t
 JOIN ads a ON a.company_id = t.company_id AND a.id = t.ad_id
 JOIN campaigns c ON c.company_id = a.company_id AND c.id = a.campaign_id
-GROUP BY t.company_id, t.ad_id, t.day, a.campaign_id
-
