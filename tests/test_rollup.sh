@@ -314,7 +314,7 @@ test_verify_passes_on_clean_data_and_reports_a_row_changed_by_hand() {
     assert_exit 2 "$ADR" verify --all --from 2026-11-01 --to 2026-11-02
 }
 
-test_blacklist_hosts_come_from_the_load_and_the_rollup_copes_without_them() {
+test_blacklist_hosts_come_from_the_load_and_rollup_all_fills_the_missing_ones() {
     tiny_tenant
     # Hosts with LIKE's wildcards and URLs with quotes and backslashes.
     q "UPDATE campaigns SET blacklisted_site_urls = '{http://a_b.example,http://100%.example}'
@@ -333,13 +333,54 @@ CSV
     "$ADR" rollup -q
     check
     assert_eq "2|5.0000000000" "$(q "SELECT blacklisted_clicks||'|'||blacklisted_spend_usd FROM ad_daily_stats WHERE company_id = 50 AND day = '2026-11-03'")"
-    # Events whose URLs the table lacks (loaded before it existed): same stats.
+    # Events whose URLs the table lacks (loaded before it existed): rollup
+    # --all records them first, and computes the same stats.
     local with
     with=$(stats_md5)
     q "TRUNCATE adreport_site_hosts"
     "$ADR" rollup -q --all
     assert_eq "$with" "$(stats_md5)" "stats without adreport_site_hosts"
-    assert_exit 0 "$ADR" verify -q
+    assert_eq "$(q "SELECT count(DISTINCT site_url) FROM (SELECT site_url FROM clicks UNION ALL SELECT site_url FROM impressions) s")" \
+        "$(q "SELECT count(*) FROM adreport_site_hosts WHERE company_id = 50")" "hosts filled by rollup --all"
+    assert_exit 0 "$ADR" verify -q --all
+}
+
+# A file with more distinct URLs than the loader keeps in memory (4096): the
+# hosts of all of them are still recorded, so a late file's rollup counts
+# every blacklisted event.
+test_a_file_with_more_urls_than_the_loader_keeps_records_them_all() {
+    tiny_tenant
+    $PY - "$W/in/50/clicks-many.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n")
+    for n in range(6000):
+        host = "spam.example" if n % 100 == 99 else "ok.example"
+        f.write("1,2026-11-04 %02d:%02d:%02d,http://u%d.%s/p%d,1,10.0.0.1,{}\n"
+                % (n // 3600, n // 60 % 60, n % 60, n, host, n))
+PY
+    "$ADR" load -q --rejects "$W/rejects" "$W/in"
+    assert_eq 6000 "$(q "SELECT count(*) FROM adreport_site_hosts WHERE company_id = 50 AND site_url ~ '^http://u[0-9]+[.]'")" \
+        "URLs past the loader's memory limit recorded"
+    "$ADR" rollup -q
+    check
+    assert_eq 60 "$(q "SELECT blacklisted_clicks FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 1 AND day = '2026-11-04'")"
+}
+
+# Events written by another program (not through the loader) have no site
+# hosts: init records them, so the rollup of a day marked later by a load
+# counts their blacklisted events too.
+test_init_records_the_hosts_of_events_written_by_other_programs() {
+    tiny_tenant
+    q "INSERT INTO clicks (company_id, ad_id, clicked_at, site_url, cost_per_click_usd, user_ip, user_data)
+       VALUES (50, 1, '2026-11-01 15:00:00', 'http://other.spam.example/app', 3, '10.0.0.2', '{}')"
+    assert_eq 0 "$(q "SELECT count(*) FROM adreport_site_hosts WHERE site_url = 'http://other.spam.example/app'")"
+    "$ADR" init -q
+    assert_eq "other.spam.example" "$(q "SELECT host FROM adreport_site_hosts WHERE site_url = 'http://other.spam.example/app'")"
+    "$ADR" rollup -q
+    check
+    # 3 blacklisted clicks of the file, and this one.
+    assert_eq 4 "$(q "SELECT blacklisted_clicks FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 1 AND day = '2026-11-01'")"
 }
 
 run_tests
