@@ -49,7 +49,7 @@
 -- Citus: every join includes company_id, company_id leads every GROUP BY,
 -- no ORDER BY, no top-level WITH; the claimed days, events, ads, campaigns
 -- and site hosts are co-located, so every shard computes its tenants at once.
-SELECT t.company_id, t.ad_id, t.day, a.campaign_id,
+SELECT t.company_id, t.ad_id, t.day, t.campaign_id,
        t.impressions, t.clicks, t.impression_cost, t.click_cost,
        CASE WHEN c.cost_model = 'cost_per_click' THEN t.click_cost
             WHEN c.cost_model = 'cost_per_impression' THEN t.impression_cost
@@ -60,16 +60,16 @@ SELECT t.company_id, t.ad_id, t.day, a.campaign_id,
             ELSE 0 END
        , t.reach_sketch, t.clickers_sketch -- @reach
 FROM (
-    SELECT e.company_id, e.ad_id, e.day,
+    SELECT e.company_id, e.ad_id, e.day, a.campaign_id,
            count(*) FILTER (WHERE NOT e.is_click) AS impressions,
            count(*) FILTER (WHERE e.is_click) AS clicks,
            coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click), 0) AS impression_cost,
            coalesce(sum(e.cost) FILTER (WHERE e.is_click), 0) AS click_cost,
-           count(b.ad_id) FILTER (WHERE NOT e.is_click) AS bl_impressions,
-           count(b.ad_id) FILTER (WHERE e.is_click) AS bl_clicks,
-           coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click AND b.ad_id IS NOT NULL), 0)
+           count(b.site_url) FILTER (WHERE NOT e.is_click) AS bl_impressions,
+           count(b.site_url) FILTER (WHERE e.is_click) AS bl_clicks,
+           coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click AND b.site_url IS NOT NULL), 0)
              AS bl_impression_cost,
-           coalesce(sum(e.cost) FILTER (WHERE e.is_click AND b.ad_id IS NOT NULL), 0)
+           coalesce(sum(e.cost) FILTER (WHERE e.is_click AND b.site_url IS NOT NULL), 0)
              AS bl_click_cost
            -- Reach: one sketch per ad-day of the users behind its impressions,
            -- one of those behind its clicks (NULL when there are none; see
@@ -116,19 +116,19 @@ FROM (
          AND k.clicked_at >= d.utc_from AND k.clicked_at < d.utc_to
         WHERE d.claim = $1 AND d.time_zone <> 'UTC'
     ) e
+    -- Each event's campaign (a hash probe: ads are few).
+    JOIN ads a ON a.company_id = e.company_id AND a.id = e.ad_id
     LEFT JOIN (
-        -- The blacklisted (tenant, ad, site URL) triples of the claimed
-        -- tenants: each ad of a campaign with a blacklist, with each URL of
-        -- its tenant whose host matches.  Unique per (company_id, ad_id,
-        -- site_url), so the join adds no event twice.  The LIKE patterns:
-        -- '%.spam.example' matches '.' || host exactly when host is
-        -- spam.example or a subdomain of it (a suffix test: three times
-        -- cheaper than an anchored regular expression).
-        SELECT ba.company_id, ba.id AS ad_id, sh.site_url
+        -- The blacklisted (tenant, campaign, site URL) triples of the claimed
+        -- tenants: each campaign with a blacklist, with each URL of its
+        -- tenant whose host matches.  Unique per (company_id, campaign_id,
+        -- site_url), so the join adds no event twice.
+        SELECT bh.company_id, bh.campaign_id, sh.site_url
         FROM (
-            -- Each blacklisted campaign with the tenant's hosts it matches.
-            -- (Grouped: the planner matches hosts before it joins ads and
-            -- URLs, not once per ad and URL.)
+            -- Each blacklisted campaign with the tenant's hosts it matches.  The LIKE patterns:
+            -- '%.spam.example' matches '.' || host exactly when host is
+            -- spam.example or a subdomain of it (a suffix test: three times
+            -- cheaper than an anchored regular expression).
             SELECT bl.company_id, bl.id AS campaign_id, hh.host
             FROM (SELECT h.company_id, h.id,
                          array_agg('%.' || replace(replace(replace(h.host, '\', '\\'), '%', '\%'), '_', '\_'))
@@ -142,12 +142,12 @@ FROM (
                   GROUP BY h.company_id, h.id) bl
             JOIN (SELECT company_id, host FROM adreport_site_hosts GROUP BY company_id, host) hh
               ON hh.company_id = bl.company_id AND '.' || hh.host LIKE ANY (bl.patterns)
+            -- (Grouped, so that the planner tests hosts before it joins
+            -- them back to URLs, not once per URL.)
             GROUP BY bl.company_id, bl.id, hh.host
         ) bh
         JOIN adreport_site_hosts sh ON sh.company_id = bh.company_id AND sh.host = bh.host
-        JOIN ads ba ON ba.company_id = bh.company_id AND ba.campaign_id = bh.campaign_id
-    ) b ON b.company_id = e.company_id AND b.ad_id = e.ad_id AND b.site_url = e.site_url
-    GROUP BY e.company_id, e.ad_id, e.day
+    ) b ON b.company_id = e.company_id AND b.campaign_id = a.campaign_id AND b.site_url = e.site_url
+    GROUP BY e.company_id, e.ad_id, e.day, a.campaign_id
 ) t
-JOIN ads a ON a.company_id = t.company_id AND a.id = t.ad_id
-JOIN campaigns c ON c.company_id = a.company_id AND c.id = a.campaign_id
+JOIN campaigns c ON c.company_id = t.company_id AND c.id = t.campaign_id
