@@ -78,6 +78,18 @@ bool ru_begin(PGconn *conn, char *token, size_t size, const char *what)
     return true;
 }
 
+/* 1 when a tenant of `companies` (NULL: all) changed zone, 0 if none, -1 on error. */
+static int zones_changed(PGconn *conn, const char *companies, const char *what)
+{
+    const char *params[] = {companies};
+    PGresult *res = db_query(conn, "queries/rollup_zones_changed", 1, params, what);
+    if (!res)
+        return -1;
+    int changed = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return changed;
+}
+
 bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pending,
               const char *what)
 {
@@ -88,7 +100,9 @@ bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pend
         /* A tenant whose time zone changed has all its days recomputed. */
         const char *changed[] = {companies};
         const char *params[] = {token, companies};
-        ok = run(conn, "queries/rollup_zone_changes", 1, changed, NULL, what) &&
+        int zones = zones_changed(conn, companies, what);
+        ok = zones >= 0 &&
+             (zones == 0 || run(conn, "queries/rollup_zone_changes", 1, changed, NULL, what)) &&
              run(conn, "queries/rollup_claim", 2, params, NULL, what);
     }
     if (ok && opts->all) {

@@ -1,21 +1,30 @@
 -- rollup --all: claim (token $1) every tenant-day of the tenants $2 (NULL:
 -- every tenant) that has events or stats.  Stats days count too, so stats
 -- whose events are gone are deleted.  Event days are local days of the
--- tenant's zone (UTC without settings).
+-- tenant's zone: the UTC date for a tenant in UTC (most; no conversion per
+-- event), the converted one otherwise.
 INSERT INTO adreport_dirty_days (company_id, day, claim)
 SELECT company_id, day, $1::bigint
 FROM (
-    SELECT i.company_id, ((i.seen_at AT TIME ZONE 'UTC') AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date AS day
+    SELECT i.company_id,
+           CASE WHEN coalesce(z.time_zone, 'UTC') = 'UTC' THEN i.seen_at::date
+                ELSE ((i.seen_at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date END AS day
     FROM impressions i
     LEFT JOIN adreport_tenant_settings z ON z.company_id = i.company_id
     WHERE ($2::bigint[] IS NULL OR i.company_id = ANY ($2::bigint[]))
-    GROUP BY i.company_id, ((i.seen_at AT TIME ZONE 'UTC') AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
+    GROUP BY i.company_id,
+             CASE WHEN coalesce(z.time_zone, 'UTC') = 'UTC' THEN i.seen_at::date
+                  ELSE ((i.seen_at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date END
   UNION ALL
-    SELECT k.company_id, ((k.clicked_at AT TIME ZONE 'UTC') AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
+    SELECT k.company_id,
+           CASE WHEN coalesce(z.time_zone, 'UTC') = 'UTC' THEN k.clicked_at::date
+                ELSE ((k.clicked_at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date END
     FROM clicks k
     LEFT JOIN adreport_tenant_settings z ON z.company_id = k.company_id
     WHERE ($2::bigint[] IS NULL OR k.company_id = ANY ($2::bigint[]))
-    GROUP BY k.company_id, ((k.clicked_at AT TIME ZONE 'UTC') AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date
+    GROUP BY k.company_id,
+             CASE WHEN coalesce(z.time_zone, 'UTC') = 'UTC' THEN k.clicked_at::date
+                  ELSE ((k.clicked_at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date END
   UNION ALL
     SELECT company_id, day FROM ad_daily_stats
     WHERE ($2::bigint[] IS NULL OR company_id = ANY ($2::bigint[]))
