@@ -15,7 +15,8 @@ void rej_init(rej_writer *w, const char *dir, const char *tenant_dir, const char
     memset(w, 0, sizeof *w);
     int n1 = snprintf(w->dir, sizeof w->dir, "%s/%s", dir, tenant_dir);
     int n2 = snprintf(w->name, sizeof w->name, "%s" REJ_SUFFIX, input_name);
-    w->name_too_long = n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof w->dir || (size_t)n2 >= sizeof w->name;
+    w->name_too_long =
+        n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof w->dir || (size_t)n2 >= sizeof w->name;
 }
 
 /* Remember the first failure; later rows are counted but not written. */

@@ -23,12 +23,12 @@
 #define REJ_SUFFIX ".rejects.csv"
 
 typedef struct rej_writer {
-    char dir[PATH_MAX];                         /* <dir>/<tenant>, made at the first reject */
-    char name[NAME_MAX + sizeof REJ_SUFFIX];    /* <input name>.rejects.csv */
-    bool name_too_long;                         /* dir or name did not fit */
-    af_file file;                               /* the temporary, once open */
-    bool open;                                  /* file.tmp_path exists until rej_close */
-    bool synced;                                /* rej_flush made it durable */
+    char dir[PATH_MAX];                      /* <dir>/<tenant>, made at the first reject */
+    char name[NAME_MAX + sizeof REJ_SUFFIX]; /* <input name>.rejects.csv */
+    bool name_too_long;                      /* dir or name did not fit */
+    af_file file;                            /* the temporary, once open */
+    bool open;                               /* file.tmp_path exists until rej_close */
+    bool synced;                             /* rej_flush made it durable */
     uint64_t count;
     bool io_failed;
     char io_error[AF_ERROR_MAX];
