@@ -7,6 +7,7 @@
 #   make deps       install the Debian packages that build, tests and demo need
 #   make install    PREFIX=/usr/local DESTDIR=
 #   SANITIZE=1      build everything with ASan + UBSan
+#   V=1             show the commands that build (silent by default)
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -21,6 +22,12 @@ LDFLAGS += -fsanitize=address,undefined
 BUILD   := build/san
 else
 BUILD   := build/rel
+endif
+# Build commands print nothing unless V=1.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
 endif
 
 # Debian packages for build, tests and demo (make deps).
@@ -38,13 +45,13 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 all: adreport
 
 adreport: $(BUILD)/adreport
-	@cp $< $@.tmp && mv -f $@.tmp $@
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/adreport: $(BUILD)/main.o $(LIB_OBJ)
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
-	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # SQL files are embedded at build time: each becomes a C string named after
 # its path under sql/ without ".sql" (sql/queries/rollup_ads.sql ->
@@ -53,7 +60,7 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 # for a database without the hll extension (see db_sql_reach()).
 SQL_TO_C = sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/'
 $(BUILD)/sql_embed.c: $(SQL) Makefile | $(BUILD)
-	@{ echo '/* generated from the files under sql/ by the Makefile; do not edit */'; \
+	$(Q){ echo '/* generated from the files under sql/ by the Makefile; do not edit */'; \
 	   echo '#include <stddef.h>'; \
 	   echo 'const struct { const char *name; const char *text; } adr_sql_files[] = {'; \
 	   for f in $(SQL); do \
@@ -63,13 +70,13 @@ $(BUILD)/sql_embed.c: $(SQL) Makefile | $(BUILD)
 	   done; echo '{NULL, NULL}};'; } > $@
 
 $(BUILD)/sql_embed.o: $(BUILD)/sql_embed.c
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJ) | $(BUILD)
-	@$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
 
 $(BUILD):
-	@mkdir -p $(BUILD)/tests
+	$(Q)mkdir -p $(BUILD)/tests
 
 unit-tests: $(TESTS)
 

@@ -3,6 +3,7 @@
  */
 #include "adreport/atomic_file.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,9 +26,33 @@ static bool fail(af_file *f, const char *step, const char *path, int err)
 }
 
 /*
- * A process killed while publishing leaves ".<name>.tmp.<pid>" behind.
- * Remove those of `name` whose process is gone, so a crash costs no more
- * than one stray file until the next run.
+ * The pid in a temporary name's tail `s`: "<pid>.<serial>" (see set_names),
+ * or "<pid>" as earlier versions wrote it.  0 when s is neither.
+ */
+static long temporary_pid(const char *s)
+{
+    if (!isdigit((unsigned char)*s))
+        return 0;
+    char *end;
+    long pid = strtol(s, &end, 10);
+    if (*end == '.' && isdigit((unsigned char)end[1]))
+        for (end++; isdigit((unsigned char)*end); end++)
+            ;
+    return *end ? 0 : pid;
+}
+
+/* Whether the writer of a temporary with this pid is gone (not us, not alive). */
+static bool writer_gone(long pid)
+{
+    return pid > 0 && pid <= INT_MAX && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 &&
+           errno == ESRCH;
+}
+
+/*
+ * A process killed while publishing leaves ".<name>.tmp.<pid>.<serial>"
+ * behind.  Remove those of `name` whose process is gone, so a crash costs
+ * no more than one stray file until the next run.  Our own are left alone:
+ * another thread of ours may be writing one.
  */
 static void remove_stale(const char *dir, const char *name)
 {
@@ -41,14 +66,9 @@ static void remove_stale(const char *dir, const char *name)
     }
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, prefix, (size_t)n) != 0)
-            continue;
-        char *end;
-        long pid = strtol(e->d_name + n, &end, 10);
-        if (*end || pid <= 0 || pid == (long)getpid())
-            continue; /* not a name of ours, or our own file */
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue; /* its writer may still be at work */
+        if (strncmp(e->d_name, prefix, (size_t)n) != 0 ||
+            !writer_gone(temporary_pid(e->d_name + n)))
+            continue; /* not a name of ours, or its writer may still be at work */
         char path[PATH_MAX];
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path)
             unlink(path);
@@ -61,7 +81,13 @@ static bool set_names(af_file *f, const char *dir, const char *name)
     memset(f, 0, sizeof *f);
     int n1 = snprintf(f->dir, sizeof f->dir, "%s", dir);
     int n2 = snprintf(f->path, sizeof f->path, "%s/%s", dir, name);
-    int n3 = snprintf(f->tmp_path, sizeof f->tmp_path, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+    /* The serial tells apart two files of one process with the same final
+     * path (parallel loads of same-named files write their rejects side by
+     * side): they must never share a temporary. */
+    static unsigned long serial;
+    unsigned long n = __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED);
+    int n3 = snprintf(f->tmp_path, sizeof f->tmp_path, "%s/.%s.tmp.%ld.%lu", dir, name,
+                      (long)getpid(), n);
     if (n1 < 0 || n2 < 0 || n3 < 0 || (size_t)n1 >= sizeof f->dir || (size_t)n2 >= sizeof f->path ||
         (size_t)n3 >= sizeof f->tmp_path)
         return fail(f, "name", name, ENAMETOOLONG);
@@ -226,7 +252,7 @@ bool af_mkdirs(const char *path, char *error, size_t size)
     return true;
 }
 
-/* Is `entry` ".<something>.tmp.<pid>" of a process that is gone? */
+/* Is `entry` ".<something>.tmp.<pid>[.<serial>]" of a process that is gone? */
 static bool is_stale_temporary(const char *entry)
 {
     const char *tmp = strstr(entry, ".tmp.");
@@ -235,11 +261,7 @@ static bool is_stale_temporary(const char *entry)
     const char *last;
     while ((last = strstr(tmp + 1, ".tmp.")) != NULL)
         tmp = last;
-    char *end;
-    long pid = strtol(tmp + 5, &end, 10);
-    if (*end || end == tmp + 5 || pid <= 0 || pid == (long)getpid())
-        return false;
-    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+    return writer_gone(temporary_pid(tmp + 5));
 }
 
 void af_remove_stale_tree(const char *dir, int depth)

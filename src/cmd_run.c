@@ -58,7 +58,6 @@ int cmd_run(int argc, char **argv)
                                              {"archive", required_argument, NULL, OPT_ARCHIVE},
                                              {"max-reject-rate", required_argument, NULL, OPT_RATE},
                                              {"jobs", required_argument, NULL, OPT_JOBS},
-                                             {"jobs", required_argument, NULL, OPT_JOBS},
                                              CLI_COMMON_OPTIONS};
     struct cli_common common = {0};
     ld_options lo;

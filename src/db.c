@@ -64,8 +64,10 @@ PGconn *db_connect(const char *conninfo)
     if (!conninfo)
         conninfo = "";
 
-    /* Parse first, so a malformed --db gets its own message (libpq's parse
-     * errors never echo the password). */
+    /* Parse first, so a malformed --db gets its own message.  libpq's parse
+     * error is printed as it is, and it may quote a piece of the string: a
+     * URI password with a bad %-escape shows (`invalid percent-encoded
+     * token: "s3cr%zzet"`). */
     char *parse_error = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &parse_error);
     if (!opts) {
@@ -78,7 +80,10 @@ PGconn *db_connect(const char *conninfo)
     }
     PQconninfoFree(opts);
 
-    /* Expand via keywords so "application_name" is ours unless the user set one. */
+    /* The string goes in as "dbname" with expand_dbname set, so it may be
+     * keywords or a URI and its settings win; fallback_application_name
+     * names the session "adreport" unless the string or PGAPPNAME sets
+     * application_name. */
     const char *keys[] = {"dbname", "fallback_application_name", NULL};
     const char *vals[] = {conninfo, "adreport", NULL};
     PGconn *conn = PQconnectdbParams(keys, vals, 1);
@@ -90,8 +95,9 @@ PGconn *db_connect(const char *conninfo)
         char where[512], reason[1024], primary[700];
         db_describe(conn, where, sizeof where);
         first_line(reason, sizeof reason, PQerrorMessage(conn));
-        /* libpq prefixes "connection to server ... failed:"; the part after
-         * the last ": " on that line is the reason a person needs. */
+        /* The detail is libpq's first line, whole: "connection to server ...
+         * failed: <reason>", the first server tried and why; the lines after
+         * it (libpq's hints, other hosts) are left out. */
         adr_error(adr_fmt(primary, sizeof primary, "could not connect to %s", where), reason,
                   "set PGHOST/PGPORT/PGDATABASE/PGUSER (or PGSERVICE, DATABASE_URL), or pass "
                   "--db CONNINFO; `make demo` starts a private server");

@@ -57,19 +57,20 @@ int job_rollup_and_report(PGconn *conn, int64_t company, bool ranged, int32_t fr
     return s->report_rc;
 }
 
-/* mkdir -p of the folders above path. */
-static bool make_parents(char *path)
+/* mkdir -p of the folder holding path; errno says why it failed. */
+static bool make_parent(const char *path)
 {
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        int rc = mkdir(path, 0775);
-        *p = '/';
-        if (rc != 0 && errno != EEXIST)
-            return false;
+    char dir[PATH_MAX], error[AF_ERROR_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return true; /* the current folder or "/" */
+    if ((size_t)(slash - path) >= sizeof dir) {
+        errno = ENAMETOOLONG;
+        return false;
     }
-    return true;
+    memcpy(dir, path, (size_t)(slash - path));
+    dir[slash - path] = '\0';
+    return af_mkdirs(dir, error, sizeof error);
 }
 
 /* The most ".N" names tried beside an archived file of the same name. */
@@ -110,13 +111,15 @@ bool job_archive(const char *incoming, const char *archive, const char *path)
     const char *rel = strncmp(path, incoming, n) == 0 ? path + n : path;
     while (*rel == '/')
         rel++;
-    char dest[4096];
-    char primary[4400];
-    if ((size_t)snprintf(dest, sizeof dest, "%s/%s", archive, rel) >= sizeof dest ||
-        !make_parents(dest) || !move_no_replace(path, dest, sizeof dest)) {
-        adr_error(adr_fmt(primary, sizeof primary, "could not archive \"%s\"", path),
-                  strerror(errno),
-                  errno == EXDEV ? "put --archive on the same filesystem as --incoming" : NULL);
+    char dest[PATH_MAX];
+    bool fits = (size_t)snprintf(dest, sizeof dest, "%s/%s", archive, rel) < sizeof dest;
+    if (!fits)
+        errno = ENAMETOOLONG;
+    if (!fits || !make_parent(dest) || !move_no_replace(path, dest, sizeof dest)) {
+        int err = errno;
+        adr_errorf(strerror(err),
+                   err == EXDEV ? "put --archive on the same filesystem as --incoming" : NULL,
+                   "could not archive \"%s\"", path);
         return false;
     }
     return true;

@@ -40,8 +40,7 @@ static void add_path(path_list *l, const char *path, ld_kind kind)
 /* A file that is refused before it is looked at: counts as failed. */
 static void refuse_path(ld_totals *totals, const char *path, const char *detail, const char *hint)
 {
-    char primary[4200];
-    adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", path), detail, hint);
+    adr_errorf(detail, hint, "could not load \"%s\"", path);
     totals->files_failed++;
 }
 
@@ -55,9 +54,7 @@ static bool walk(path_list *l, const char *dir, ld_kind forced, ld_totals *total
 {
     DIR *d = opendir(dir);
     if (!d) {
-        char primary[4200];
-        adr_error(adr_fmt(primary, sizeof primary, "could not open folder \"%s\"", dir),
-                  strerror(errno), NULL);
+        adr_errorf(strerror(errno), NULL, "could not open folder \"%s\"", dir);
         return false;
     }
     bool ok = true;
@@ -87,11 +84,10 @@ static bool walk(path_list *l, const char *dir, ld_kind forced, ld_totals *total
         }
         ld_kind kind = forced ? forced : ld_kind_from_name(e->d_name);
         if (kind == LD_UNKNOWN) {
-            char primary[4200];
-            adr_warning(adr_fmt(primary, sizeof primary, "skipping \"%s\"", path),
-                        "the name does not say what it holds",
-                        "name files companies*.csv, campaigns*.csv, ads*.csv, clicks*.csv or "
-                        "impressions*.csv (optionally .gz)");
+            adr_warningf("the name does not say what it holds",
+                         "name files companies*.csv, campaigns*.csv, ads*.csv, clicks*.csv or "
+                         "impressions*.csv (optionally .gz)",
+                         "skipping \"%s\"", path);
             continue;
         }
         add_path(l, path, kind);
@@ -231,10 +227,9 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
     for (int i = 0; i < npaths; i++) {
         struct stat st;
         if (stat(paths[i], &st) != 0) {
-            char primary[4200];
-            adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", paths[i]),
-                      strerror(errno), NULL);
-            sum_file(paths[i], NULL, 0, SUM_REFUSED, strerror(errno), 0, 0, 0);
+            const char *why = strerror(errno); /* printing may change errno */
+            adr_errorf(why, NULL, "could not load \"%s\"", paths[i]);
+            sum_file(paths[i], NULL, 0, SUM_REFUSED, why, 0, 0, 0);
             totals->files_failed++;
         } else if (S_ISDIR(st.st_mode)) {
             error |= !walk(&list, paths[i], opts->kind, totals);
@@ -247,11 +242,10 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
                            : ld_kind_from_name(strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1
                                                                       : paths[i]);
             if (kind == LD_UNKNOWN) {
-                char primary[4200];
-                adr_error(adr_fmt(primary, sizeof primary, "could not load \"%s\"", paths[i]),
-                          "the name does not say what the file holds",
-                          "name it clicks*.csv, impressions*.csv, companies*.csv, campaigns*.csv "
-                          "or ads*.csv (optionally .gz), or pass --kind");
+                adr_errorf("the name does not say what the file holds",
+                           "name it clicks*.csv, impressions*.csv, companies*.csv, campaigns*.csv "
+                           "or ads*.csv (optionally .gz), or pass --kind",
+                           "could not load \"%s\"", paths[i]);
                 sum_file(paths[i], NULL, 0, SUM_REFUSED,
                          "the name does not say what the file holds", 0, 0, 0);
                 totals->files_failed++;

@@ -36,24 +36,30 @@ void adr_warning(const char *primary, const char *detail, const char *hint)
         print_message("warning", primary, detail, hint);
 }
 
-void adr_errorf(const char *detail, const char *hint, const char *fmt, ...)
+/* What adr_errorf and adr_warningf share: format the primary, then print. */
+__attribute__((format(printf, 4, 0))) static void
+vprint_formatted(void (*print)(const char *, const char *, const char *), const char *detail,
+                 const char *hint, const char *fmt, va_list ap)
 {
     char primary[ADR_MAX_PRIMARY];
+    vsnprintf(primary, sizeof primary, fmt, ap);
+    print(primary, detail, hint);
+}
+
+void adr_errorf(const char *detail, const char *hint, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(primary, sizeof primary, fmt, ap);
+    vprint_formatted(adr_error, detail, hint, fmt, ap);
     va_end(ap);
-    adr_error(primary, detail, hint);
 }
 
 void adr_warningf(const char *detail, const char *hint, const char *fmt, ...)
 {
-    char primary[ADR_MAX_PRIMARY];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(primary, sizeof primary, fmt, ap);
+    vprint_formatted(adr_warning, detail, hint, fmt, ap);
     va_end(ap);
-    adr_warning(primary, detail, hint);
 }
 
 static void vinfo(const char *fmt, va_list ap)

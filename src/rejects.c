@@ -7,41 +7,45 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 void rej_init(rej_writer *w, const char *dir, const char *tenant_dir, const char *input_name)
 {
+    rej_discard(w);
     memset(w, 0, sizeof *w);
-    snprintf(w->final_path, sizeof w->final_path, "%s/%s/%s.rejects.csv", dir, tenant_dir,
-             input_name);
-    /* Unique per process and per writer: parallel loads write side by side. */
-    static unsigned long serial;
-    unsigned long n = __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED);
-    snprintf(w->tmp_path, sizeof w->tmp_path, "%s.tmp.%ld.%lu", w->final_path, (long)getpid(), n);
+    int n1 = snprintf(w->dir, sizeof w->dir, "%s/%s", dir, tenant_dir);
+    int n2 = snprintf(w->name, sizeof w->name, "%s" REJ_SUFFIX, input_name);
+    w->name_too_long =
+        n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof w->dir || (size_t)n2 >= sizeof w->name;
 }
 
-/* mkdir -p for the folders above path. */
-static bool make_parents(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0775) != 0 && errno != EEXIST)
-            return false;
-        *p = '/';
-    }
-    return true;
-}
-
-static void fail_io(rej_writer *w)
+/* Remember the first failure; later rows are counted but not written. */
+static void fail_io(rej_writer *w, const char *error)
 {
     if (!w->io_failed)
-        snprintf(w->io_error, sizeof w->io_error, "%s", strerror(errno));
+        snprintf(w->io_error, sizeof w->io_error, "%s", error);
     w->io_failed = true;
+}
+
+/* Create the folder and the temporary file, with the header line. */
+static bool open_file(rej_writer *w)
+{
+    if (w->name_too_long) {
+        fail_io(w, strerror(ENAMETOOLONG));
+        return false;
+    }
+    char error[AF_ERROR_MAX];
+    if (!af_mkdirs(w->dir, error, sizeof error)) {
+        fail_io(w, error);
+        return false;
+    }
+    if (!af_open(&w->file, w->dir, w->name)) {
+        fail_io(w, w->file.error);
+        return false;
+    }
+    w->open = true;
+    fputs("line,reason,detail,raw\n", w->file.fp);
+    return true;
 }
 
 /* Write s as one CSV field: quoted, inner quotes doubled. */
@@ -93,50 +97,50 @@ void rej_add(rej_writer *w, uint64_t line, const char *reason, const char *detai
              size_t raw_len)
 {
     w->count++;
-    if (w->io_failed)
+    if (w->io_failed || (!w->open && !open_file(w)))
         return;
-    if (!w->fp) {
-        if (!make_parents(w->tmp_path) || !(w->fp = fopen(w->tmp_path, "w"))) {
-            fail_io(w);
-            return;
-        }
-        fputs("line,reason,detail,raw\n", w->fp);
+    if (w->synced) {
+        fail_io(w, "a row was rejected after the rejects were flushed");
+        return;
     }
-    fprintf(w->fp, "%llu,%s,", (unsigned long long)line, reason);
-    put_csv_text(w->fp, detail);
-    fputc(',', w->fp);
-    put_raw(w->fp, raw, raw_len);
-    fputc('\n', w->fp);
-    if (ferror(w->fp))
-        fail_io(w);
+    FILE *fp = w->file.fp;
+    fprintf(fp, "%llu,%s,", (unsigned long long)line, reason);
+    put_csv_text(fp, detail);
+    fputc(',', fp);
+    put_raw(fp, raw, raw_len);
+    fputc('\n', fp);
+    /* Stop at the first failed write (a full disk): af_sync says why. */
+    if (ferror(fp) && !af_sync(&w->file))
+        fail_io(w, w->file.error);
 }
 
 bool rej_flush(rej_writer *w)
 {
-    if (w->fp && !w->io_failed && (fflush(w->fp) != 0 || fsync(fileno(w->fp)) != 0))
-        fail_io(w);
+    if (w->open && !w->io_failed && !w->synced) {
+        if (af_sync(&w->file))
+            w->synced = true;
+        else
+            fail_io(w, w->file.error);
+    }
     return !w->io_failed;
 }
 
 bool rej_close(rej_writer *w)
 {
-    if (w->fp) {
-        rej_flush(w);
-        if (fclose(w->fp) != 0)
-            fail_io(w);
-        w->fp = NULL;
-        if (!w->io_failed && rename(w->tmp_path, w->final_path) != 0)
-            fail_io(w);
-        if (w->io_failed)
-            unlink(w->tmp_path);
-    } else if (w->count == 0) {
-        unlink(w->final_path); /* stale, from an earlier attempt */
+    if (w->open) {
+        if (!w->io_failed && !(w->synced ? af_rename(&w->file) : af_commit(&w->file)))
+            fail_io(w, w->file.error);
+        af_abort(&w->file); /* the temporary, unless it was renamed */
+        w->open = false;
+    } else if (w->count == 0 && !w->name_too_long) {
+        char stale[PATH_MAX + sizeof w->name];
+        snprintf(stale, sizeof stale, "%s/%s", w->dir, w->name);
+        unlink(stale); /* from an earlier attempt */
     }
     if (w->io_failed) {
-        char primary[4400];
-        adr_error(
-            adr_fmt(primary, sizeof primary, "could not write rejects file \"%s\"", w->final_path),
-            w->io_error, "check that the rejects folder is writable and has space (--rejects DIR)");
+        adr_errorf(w->io_error,
+                   "check that the rejects folder is writable and has space (--rejects DIR)",
+                   "could not write rejects file \"%s/%s\"", w->dir, w->name);
         return false;
     }
     return true;
@@ -144,9 +148,8 @@ bool rej_close(rej_writer *w)
 
 void rej_discard(rej_writer *w)
 {
-    if (w->fp) {
-        fclose(w->fp);
-        w->fp = NULL;
-        unlink(w->tmp_path);
+    if (w->open) {
+        af_abort(&w->file);
+        w->open = false;
     }
 }

@@ -6,8 +6,13 @@
  * complete one, never a torn one.  A failure at any step (disk full,
  * permissions, an I/O error, a failed fclose) leaves the previous file as it
  * was; af_abort() then removes the temporary file.  The temporary name is
- * ".<name>.tmp.<pid>" in the same folder, so the rename never crosses file
- * systems and listings that skip dot files do not show it.
+ * ".<name>.tmp.<pid>.<serial>" in the same folder, so the rename never
+ * crosses file systems and listings that skip dot files do not show it; the
+ * serial counts the process's files, so two threads publishing the same
+ * name (parallel loads of same-named files write one rejects file) never
+ * share a temporary.  Temporaries of a process that is gone are removed
+ * when the same name is published again (af_open, af_reserve) or by
+ * af_remove_stale_tree().
  *
  * Typical use:
  *
@@ -35,16 +40,17 @@ typedef struct af_file {
     FILE *fp;                 /* the temporary file, open for writing (af_open only) */
     char dir[PATH_MAX];       /* the folder, as given */
     char path[PATH_MAX];      /* the final path: dir/name */
-    char tmp_path[PATH_MAX];  /* the temporary path: dir/.name.tmp.<pid> */
+    char tmp_path[PATH_MAX];  /* the temporary path: dir/.name.tmp.<pid>.<serial> */
     bool pending;             /* a temporary file may exist: af_abort removes it */
     int error_no;             /* errno of the failure, for choosing a hint */
     char error[AF_ERROR_MAX]; /* why the last call failed, e.g.
-                                 `fsync ".ads.csv.tmp.12": No space left on device` */
+                                 `fsync ".ads.csv.tmp.12.3": No space left on device` */
 } af_file;
 
 /*
- * af_open - create dir/.name.tmp.<pid> (replacing a stale one) and open it
- * for writing as f->fp.  Returns false and fills f->error on failure; no
+ * af_open - create dir/.name.tmp.<pid>.<serial> and open it for writing as
+ * f->fp, after removing the temporaries of `name` left by processes that are
+ * gone.  Returns false and fills f->error on failure; no
  * temporary file is left behind then.
  */
 bool af_open(af_file *f, const char *dir, const char *name);
@@ -88,14 +94,17 @@ void af_abort(af_file *f);
 const char *af_hint(int error_no);
 
 /*
- * af_mkdirs - create folder path and its missing parents (like mkdir -p).
- * Returns false and fills error (`mkdir "a/b": Not a directory`) on failure,
- * with errno set.
+ * af_mkdirs - create folder path and its missing parents (like mkdir -p),
+ * mode 0755 less the umask: only adreport's user writes in the folders it
+ * publishes to (reports, rejects, the archive); a folder that exists keeps
+ * its mode.  Returns false and fills error (`mkdir "a/b": Not a directory`)
+ * on failure, with errno set.
  */
 bool af_mkdirs(const char *path, char *error, size_t size);
 
 /*
- * af_remove_stale_tree - remove every ".<name>.tmp.<pid>" whose process is
+ * af_remove_stale_tree - remove every ".<name>.tmp.<pid>.<serial>" (or
+ * ".<name>.tmp.<pid>", as earlier versions named them) whose process is
  * gone in dir and the folders below it, `depth` levels deep (2 for
  * reports/<company_id>/<period>/).  A killed report's temporaries then go at
  * the next run, not when that tenant-month is written again.  Symbolic links

@@ -14,6 +14,8 @@
 #ifndef ADREPORT_EVENTS_H
 #define ADREPORT_EVENTS_H
 
+#include "adreport/copybin.h" /* ev_numeric, ev_inet: the values are parsed into wire form */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,28 +25,6 @@
 #define EV_COST_SCALE 10
 /* Nesting limit for user_data JSON; deeper documents are rejected. */
 #define EV_JSON_MAX_DEPTH 512
-
-/*
- * A numeric value in PostgreSQL's binary wire format (numeric_send):
- * base-10000 digits, most significant first.  20 decimal digits need at
- * most 6 base-10000 digits (+1 for alignment of the fraction).
- */
-typedef struct ev_numeric {
-    int16_t ndigits; /* number of entries used in digits[] */
-    int16_t weight;  /* weight of digits[0], in base-10000 positions */
-    uint16_t sign;   /* 0x0000 positive (costs are never negative) */
-    uint16_t dscale; /* always EV_COST_SCALE */
-    uint16_t digits[8];
-} ev_numeric;
-
-/* An inet value in PostgreSQL's binary wire format (inet_send). */
-typedef struct ev_inet {
-    uint8_t family;  /* 2 = PGSQL_AF_INET, 3 = PGSQL_AF_INET6 */
-    uint8_t bits;    /* 32 or 128 */
-    uint8_t is_cidr; /* always 0 */
-    uint8_t nb;      /* 4 or 16 */
-    uint8_t addr[16];
-} ev_inet;
 
 /*
  * ev_valid_utf8 - true when s[0..len) is well-formed UTF-8 with no NUL byte,

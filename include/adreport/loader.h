@@ -111,8 +111,10 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
                   ld_totals *totals);
 
 /*
- * ld_backfill_clear - in an open transaction, delete tenant `company`'s
- * clicks and impressions on from_day..to_day and mark those days dirty.
+ * ld_backfill_clear - in an open transaction, take tenant `company`'s
+ * replace lock, delete its clicks and impressions on the days
+ * from_day..to_day of `time_zone` (the tenant's local days) and mark those
+ * days dirty.  Returns false (the error printed) when a statement failed.
  */
 bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t to_day,
                        const char *time_zone);
