@@ -57,6 +57,27 @@ static void first_line(char *dst, size_t size, const char *src)
     dst[strcspn(dst, "\n")] = '\0';
 }
 
+/*
+ * Replace what libpq quotes in a message ("...") with "***": the quoted
+ * text comes from the connection string, which may hold a password.  A
+ * quoted single character ("=", ":") is syntax, not a value, and stays.
+ */
+static void mask_quoted(char *msg)
+{
+    char *open = strchr(msg, '"');
+    while (open) {
+        char *close = strchr(open + 1, '"');
+        if (!close)
+            return;
+        if (close - open > 2) {
+            memmove(open + 4, close, strlen(close) + 1);
+            memcpy(open + 1, "***", 3);
+            close = open + 4;
+        }
+        open = strchr(close + 1, '"');
+    }
+}
+
 PGconn *db_connect(const char *conninfo)
 {
     if (!conninfo || !*conninfo)
@@ -65,14 +86,14 @@ PGconn *db_connect(const char *conninfo)
         conninfo = "";
 
     /* Parse first, so a malformed --db gets its own message.  libpq's parse
-     * error is printed as it is, and it may quote a piece of the string: a
-     * URI password with a bad %-escape shows (`invalid percent-encoded
-     * token: "s3cr%zzet"`). */
+     * error may quote a piece of the string, a password included (`invalid
+     * percent-encoded token: "s3cr%zzet"`): quoted pieces are masked. */
     char *parse_error = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &parse_error);
     if (!opts) {
         char detail[512];
         first_line(detail, sizeof detail, parse_error ? parse_error : "out of memory");
+        mask_quoted(detail);
         adr_error("could not parse the connection string", detail,
                   "use \"host=... dbname=...\" or a postgresql:// URI");
         PQfreemem(parse_error);

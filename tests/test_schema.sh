@@ -65,6 +65,14 @@ test_unreachable_database_exits_1_without_password() {
     case "$out" in *s3cretpw*) fail "password printed" ;; esac
 }
 
+test_malformed_connection_string_never_prints_its_password() {
+    local out rc=0
+    out=$("$ADR" init --db "postgresql://bob:s3cr%zzet@127.0.0.1:1/nodb" 2>&1) || rc=$?
+    assert_eq 1 "$rc" "exit code"
+    assert_contains "$out" "could not parse the connection string"
+    case "$out" in *s3cr*) fail "password printed: $out" ;; esac
+}
+
 test_database_url_is_used() {
     local out rc=0
     out=$(DATABASE_URL="postgresql://nobody:pw@127.0.0.1:1/nodb" "$ADR" init 2>&1) || rc=$?
