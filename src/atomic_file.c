@@ -164,12 +164,9 @@ bool af_sync(af_file *f)
     return true;
 }
 
-bool af_rename(af_file *f)
+/* fsync the folder of f, so the names renamed into it survive a crash. */
+static bool sync_folder(af_file *f)
 {
-    if (rename(f->tmp_path, f->path) != 0)
-        return fail(f, "rename", f->tmp_path, errno);
-    f->pending = false;
-    /* The rename is durable only once the folder's entry is on disk. */
     int fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return fail(f, "open folder", f->dir, errno);
@@ -179,6 +176,33 @@ bool af_rename(af_file *f)
         return fail(f, "fsync folder", f->dir, err);
     }
     close(fd);
+    return true;
+}
+
+static bool rename_only(af_file *f)
+{
+    if (rename(f->tmp_path, f->path) != 0)
+        return fail(f, "rename", f->tmp_path, errno);
+    f->pending = false;
+    return true;
+}
+
+bool af_rename(af_file *f)
+{
+    return rename_only(f) && sync_folder(f);
+}
+
+bool af_publish(af_file *files, int n, int *failed)
+{
+    for (int i = 0; i < n; i++) {
+        *failed = i;
+        if (!rename_only(&files[i]))
+            return false;
+        /* One fsync per folder, after its last rename. */
+        if ((i + 1 == n || strcmp(files[i].dir, files[i + 1].dir) != 0) &&
+            !sync_folder(&files[i]))
+            return false;
+    }
     return true;
 }
 

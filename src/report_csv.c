@@ -85,11 +85,10 @@ bool rpt_write_csv(const rpt_model *m, const char *dir, bool bom)
         }
     }
     /* ... and publish them only when every one is complete on disk. */
-    for (int i = 0; ok && i < CSV_FILES; i++) {
-        if (!af_rename(&files[i])) {
-            report_failure(&files[i]);
-            ok = false;
-        }
+    int bad;
+    if (ok && !af_publish(files, CSV_FILES, &bad)) {
+        report_failure(&files[bad]);
+        ok = false;
     }
     for (int i = 0; i < opened; i++)
         af_abort(&files[i]); /* removes what was not renamed */

@@ -23,7 +23,7 @@
  *     if (!af_commit(&f)) { ...report f.error...; af_abort(&f); }
  *
  * Several files can be published together: af_sync() each one, and only when
- * all succeeded af_rename() each one.
+ * all succeeded af_publish() them.
  */
 #ifndef ADREPORT_ATOMIC_FILE_H
 #define ADREPORT_ATOMIC_FILE_H
@@ -77,6 +77,17 @@ bool af_sync(af_file *f);
  * f->error on failure.
  */
 bool af_rename(af_file *f);
+
+/*
+ * af_publish - af_rename each of `files` (all synced) in order, with one
+ * folder fsync after the last of each run of files in the same folder
+ * rather than one per file.  On failure returns false with *failed the index
+ * of the file whose f->error says why; files before it are published.
+ *
+ *     int bad;
+ *     if (!af_publish(files, 3, &bad)) { ...report files[bad].error... }
+ */
+bool af_publish(af_file *files, int n, int *failed);
 
 /* af_commit - af_sync then af_rename. */
 bool af_commit(af_file *f);
