@@ -199,8 +199,7 @@ bool af_publish(af_file *files, int n, int *failed)
         if (!rename_only(&files[i]))
             return false;
         /* One fsync per folder, after its last rename. */
-        if ((i + 1 == n || strcmp(files[i].dir, files[i + 1].dir) != 0) &&
-            !sync_folder(&files[i]))
+        if ((i + 1 == n || strcmp(files[i].dir, files[i + 1].dir) != 0) && !sync_folder(&files[i]))
             return false;
     }
     return true;

@@ -120,8 +120,8 @@ static bool site_fill_from_rows(ev_loader *ev)
     day_format(last, to);
     const char *params[] = {tenant, from, to};
     adr_debug("%s: more distinct site URLs than kept in memory; reading them back", ev->f->path);
-    PGresult *res = db_query(ev->f->conn, "queries/site_hosts_fill_file", 3, params,
-                             "record the site hosts");
+    PGresult *res =
+        db_query(ev->f->conn, "queries/site_hosts_fill_file", 3, params, "record the site hosts");
     PQclear(res);
     return res != NULL;
 }

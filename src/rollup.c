@@ -185,19 +185,29 @@ static bool summarize_claim(PGconn *conn, const char *token, const char *what)
     return true;
 }
 
+PGresult *ru_exec_statement(PGconn *conn, const char *name, bool reach, const char *token,
+                            ExecStatusType expect, const char *what)
+{
+    char *sql = ru_statement(name, reach);
+    const char *params[] = {token};
+    PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+    free(sql);
+    if (PQresultStatus(res) != expect) {
+        db_report(conn, res, what);
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
 /* The one INSERT ... SELECT of every claimed tenant-day. */
 static bool insert_claimed(PGconn *conn, const char *token, bool reach, uint64_t *rows,
                            const char *what)
 {
-    char *sql = ru_statement("queries/rollup_insert", reach);
-    const char *params[] = {token};
-    PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
-    free(sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        db_report(conn, res, what);
-        PQclear(res);
+    PGresult *res =
+        ru_exec_statement(conn, "queries/rollup_insert", reach, token, PGRES_COMMAND_OK, what);
+    if (!res)
         return false;
-    }
     *rows = strtoull(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     return true;

@@ -28,21 +28,6 @@ static const char *const stats_columns[] = {
 #define VF_NCOLUMNS (sizeof stats_columns / sizeof *stats_columns)
 #define VF_FIRST_PAIR 5 /* company_id, ad_id, day, has_stored, has_recomputed */
 
-static PGresult *query_composed(PGconn *conn, const char *name, bool reach, const char *token,
-                                const char *what)
-{
-    char *sql = ru_statement(name, reach);
-    const char *params[] = {token};
-    PGresult *res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
-    free(sql);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, what);
-        PQclear(res);
-        return NULL;
-    }
-    return res;
-}
-
 /*
  * Two values as PostgreSQL prints them: bigint or numeric text.  Numerics
  * equal in value may differ in scale ("1.5" and "1.5000000000", after a
@@ -128,8 +113,10 @@ bool vf_run(PGconn *conn, const ru_options *opts, FILE *out, vf_totals *totals)
     bool ok = reach >= 0 && ru_begin(conn, token, sizeof token, what) &&
               ru_claim(conn, opts, token, false, what) &&
               ru_claimed(conn, token, &claimed, first, last, what) &&
-              (stats = query_composed(conn, "queries/verify_stats", reach, token, what)) &&
-              (counts = query_composed(conn, "queries/verify_ad_counts", reach, token, what));
+              (stats = ru_exec_statement(conn, "queries/verify_stats", reach, token,
+                                         PGRES_TUPLES_OK, what)) &&
+              (counts = ru_exec_statement(conn, "queries/verify_ad_counts", reach, token,
+                                          PGRES_TUPLES_OK, what));
     PGresult *res = PQexec(conn, "ROLLBACK");
     PQclear(res);
     if (ok) {

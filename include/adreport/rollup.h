@@ -71,4 +71,17 @@ bool ru_claimed(PGconn *conn, const char *token, ru_totals *t, char *first, char
  */
 char *ru_statement(const char *name, bool reach);
 
+/*
+ * ru_exec_statement - run ru_statement(name, reach) with the claim token as
+ * its one parameter.  Returns the result when its status is `expect`
+ * (PGRES_COMMAND_OK for a write, PGRES_TUPLES_OK for a query), for the
+ * caller to PQclear; otherwise prints the error as failing to `what` and
+ * returns NULL.
+ *
+ *     PGresult *res = ru_exec_statement(conn, "queries/verify_stats", true, token,
+ *                                       PGRES_TUPLES_OK, "verify");
+ */
+PGresult *ru_exec_statement(PGconn *conn, const char *name, bool reach, const char *token,
+                            ExecStatusType expect, const char *what);
+
 #endif
