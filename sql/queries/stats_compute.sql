@@ -13,20 +13,22 @@
 -- with reach: reach_sketch, clickers_sketch).
 --
 -- One pass over each event table.  Every claimed tenant-day at once, not a
--- loop over tenants: impressions and clicks, as one stream (UNION ALL), are
--- joined to their claimed day and to the small set of blacklisted (tenant,
--- ad, site URL) triples, then aggregated per (ad, day) like a bare GROUP
--- BY, each column a FILTER of the stream.  Nothing else reads the events.
+-- loop over tenants: each table's events are joined to their claimed day,
+-- the two streams meet in UNION ALL, each event is joined to its ad (for
+-- its campaign) and to the small set of blacklisted (tenant, campaign, site
+-- URL) triples, and one GROUP BY per (ad, day) counts everything, each
+-- column a FILTER of the stream.  Nothing else reads the events.
 --
--- Days are local days of the tenant's zone: the claim wrote each claimed day
--- as a UTC window [utc_from, utc_to) (rollup_claim_zones.sql).  The join is
--- an equality on (company_id, UTC date of the event) to the UTC dates the
--- window overlaps (one for a UTC tenant, two or three for a zoned one: the
--- VALUES below), the window itself a filter: so the planner can hash the
--- claimed days and scan the events once, or look each claimed day up in the
--- (company_id, time) index; rollup.c tells it which (see ru_plan()).  The
--- output day is the claimed day itself: no per-event zone conversion, and
--- a daylight-saving day holds its 23 or 25 hours.
+-- Days are local days of the tenant's zone.  A UTC tenant's event belongs
+-- to claimed day d when its UTC date is d: an equality the planner
+-- estimates from the statistics of the (company_id, (time::date), time)
+-- indexes (sql/project.sql), so it hashes the claimed days and scans the
+-- table once when most days are claimed (a first load, --all), and looks
+-- each claimed day up in the index when few are (the nightly run).  A zoned
+-- tenant's day is the UTC window [utc_from, utc_to) the claim wrote
+-- (rollup_claim_zones.sql), read through the same index by the UTC dates it
+-- overlaps; a daylight-saving day holds its 23 or 25 hours.  Either way the
+-- output day is the claimed day itself: no per-event zone conversion.
 --
 -- Spend follows the campaign's cost_model: its clicks' costs for
 -- cost_per_click, its impressions' costs for cost_per_impression.  NULL
@@ -43,8 +45,8 @@
 -- fill in URLs of events written by other means: site_hosts_fill_*.sql).
 -- The blacklisted triples are built from those rows, hosts not events: a
 -- tenant's distinct hosts are tested once per blacklisted campaign, then
--- joined back to the URLs that have them.  A blacklist
--- entry's host is cut out by the same adreport_url_host (sql/project.sql).
+-- joined back to the URLs that have them.  A blacklist entry's host is cut
+-- out by the same adreport_url_host (sql/project.sql).
 --
 -- Citus: every join includes company_id, company_id leads every GROUP BY,
 -- no ORDER BY, no top-level WITH; the claimed days, events, ads, campaigns
