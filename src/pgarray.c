@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <strings.h>
 
-int pga_parse_text_array(const char *s, size_t len, char *scratch, const char **elems,
-                         size_t *lens, const char **why)
+int pga_parse_text_array(const char *s, size_t len, char *scratch, const char **elems, size_t *lens,
+                         const char **why)
 {
     const char *p = s, *end = s + len;
     char *out = scratch;

@@ -343,8 +343,9 @@ static void bom_after_the_start_is_data(void **state)
     PARSE(&g, "a\n\xEF\xBB\xBF"
               "b\n");
     assert_int_equal(g.n, 2);
-    assert_field(&g.rows[1], 0, "\xEF\xBB\xBF"
-                                "b");
+    assert_field(&g.rows[1], 0,
+                 "\xEF\xBB\xBF"
+                 "b");
     release(&g);
 }
 

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adreport/dayset.h"
 #include "adreport/days.h"
+#include "adreport/dayset.h"
 #include "adreport/idmap.h"
 
 static int32_t ymd(int y, int m, int d)

@@ -127,32 +127,40 @@ typedef struct edge_input {
     bool amplify; /* written for the amplify mode (first byte 0xA5) */
 } edge_input;
 
-#define EDGE(name, lit) {name, lit, sizeof(lit) - 1, false}
-#define AMPLIFY(name, lit) {name, lit, sizeof(lit) - 1, true}
+/* A string literal and its length, embedded NULs included. */
+#define LIT(s) (s), (sizeof(s) - 1)
 
 static const edge_input edge_inputs[] = {
-    EDGE("empty", ""),
-    EDGE("a BOM alone", "\xEF\xBB\xBF"),
-    EDGE("a BOM and a row", "\xEF\xBB\xBF"
-                            "a,b\r\n"),
-    EDGE("a lone quote", "\""),
-    EDGE("three quotes", "\"\"\""),
-    EDGE("a quoted newline, then an unclosed quote", "a,\"b\nc\"\n\"d\r\n"),
-    EDGE("blank lines and empty fields", "\r\n\r\n,\n"),
-    EDGE("time edges", "2026-02-29 00:00:00,2024-02-29T23:59:59.999999+14:00,"
-                       "0001-01-01 00:00:00-14:00\n"),
-    EDGE("cost edges", "9999999999.99999999995,9999999999.99999999994,.5,7.,0\n"),
-    EDGE("int64 edges", "-9223372036854775808,9223372036854775807,9223372036854775808,-0\n"),
-    EDGE("JSON edges", "\"[[[[]]]]\",\"{\"\"a\"\":1e131071}\",\"\\ud800\",\"\\ud83d\\ude00\","
-                       "1e-16383\n"),
-    EDGE("IP edges", "::ffff:1.2.3.4,1.2.3.4.,010.0.0.1,2001:db8::1%eth0,1.2.3.4/32\n"),
-    EDGE("NUL bytes in fields and rows", "1,a\0b,2\n\0\n3,\"\0\"\n"),
+    {"empty", LIT(""), false},
+    {"a BOM alone", LIT("\xEF\xBB\xBF"), false},
+    {"a BOM and a row",
+     LIT("\xEF\xBB\xBF"
+         "a,b\r\n"),
+     false},
+    {"a lone quote", LIT("\""), false},
+    {"three quotes", LIT("\"\"\""), false},
+    {"a quoted newline, then an unclosed quote", LIT("a,\"b\nc\"\n\"d\r\n"), false},
+    {"blank lines and empty fields", LIT("\r\n\r\n,\n"), false},
+    {"time edges",
+     LIT("2026-02-29 00:00:00,2024-02-29T23:59:59.999999+14:00,0001-01-01 00:00:00-14:00\n"),
+     false},
+    {"cost edges", LIT("9999999999.99999999995,9999999999.99999999994,.5,7.,0\n"), false},
+    {"int64 edges", LIT("-9223372036854775808,9223372036854775807,9223372036854775808,-0\n"),
+     false},
+    {"JSON edges",
+     LIT("\"[[[[]]]]\",\"{\"\"a\"\":1e131071}\",\"\\ud800\",\"\\ud83d\\ude00\",1e-16383\n"), false},
+    {"IP edges", LIT("::ffff:1.2.3.4,1.2.3.4.,010.0.0.1,2001:db8::1%eth0,1.2.3.4/32\n"), false},
+    {"NUL bytes in fields and rows", LIT("1,a\0b,2\n\0\n3,\"\0\"\n"), false},
     /* 0xA5 FILL ADJ HEAD [0xA5 TAIL], see fuzz_rows.h */
-    AMPLIFY("amplify: a row over the limit", "\xA5x\x00"
-                                             "ad_id\n1,\"a\xA5\n2,b\n"),
-    AMPLIFY("amplify: a million fields", "\xA5,\x80"
-                                         "a\xA5\n"
-                                         "b\n"),
+    {"amplify: a row over the limit",
+     LIT("\xA5x\x00"
+         "ad_id\n1,\"a\xA5\n2,b\n"),
+     true},
+    {"amplify: a million fields",
+     LIT("\xA5,\x80"
+         "a\xA5\n"
+         "b\n"),
+     true},
 };
 
 #define N_EDGE (sizeof edge_inputs / sizeof *edge_inputs)

@@ -66,8 +66,7 @@ static void assert_elem(const parsed *p, int i, const char *want)
     if (p->lens[i] != strlen(want) || memcmp(p->elems[i], want, p->lens[i]) != 0)
         fail_msg("element %d is \"%.*s\", expected \"%s\"", i, (int)p->lens[i], p->elems[i], want);
     bool in_input = p->elems[i] >= p->input && p->elems[i] + p->lens[i] <= p->input + p->len;
-    bool in_scratch =
-        p->elems[i] >= p->scratch && p->elems[i] + p->lens[i] <= p->scratch + p->len;
+    bool in_scratch = p->elems[i] >= p->scratch && p->elems[i] + p->lens[i] <= p->scratch + p->len;
     assert_true(in_input || in_scratch);
 }
 

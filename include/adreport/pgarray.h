@@ -42,7 +42,7 @@
  *     int n = pga_parse_text_array("{a,\"b c\"}", 9, scratch, el, len, &why);
  *     // n == 2: "a" (1 byte), "b c" (3 bytes)
  */
-int pga_parse_text_array(const char *s, size_t len, char *scratch, const char **elems,
-                         size_t *lens, const char **why);
+int pga_parse_text_array(const char *s, size_t len, char *scratch, const char **elems, size_t *lens,
+                         const char **why);
 
 #endif
