@@ -7,7 +7,8 @@
 # lines, which tests/run.sh counts.  A test that cannot run here (a tool is
 # missing, no Citus cluster) calls `skip REASON`: it is counted as skipped,
 # never as passed.  The server is whatever PG* points at (tests/run.sh starts
-# a throwaway one).
+# a throwaway one).  ADR_TEST_ONLY=REGEX (grep -E) runs only the tests whose
+# names match, e.g. ADR_TEST_ONLY=kill_9_during_report bash tests/test_faults.sh.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ADR=${ADR:-$ROOT/adreport}
@@ -61,7 +62,7 @@ workdir() { mktemp -d "${TMPDIR:-/tmp}/adreport-test.XXXXXX"; }
 run_tests() {
     local file fn rc log
     file=$(basename "${BASH_SOURCE[1]}" .sh)
-    for fn in $(declare -F | awk '{print $3}' | grep '^test_'); do
+    for fn in $(declare -F | awk '{print $3}' | grep '^test_' | grep -E -- "${ADR_TEST_ONLY:-.}"); do
         log=$(mktemp)
         (
             set -eE -o pipefail

@@ -238,83 +238,104 @@ test_kill_9_during_load_or_run_leaves_whole_files_and_a_rerun_is_exact() {
     [ "$partial" -ge $((trials / 4)) ] || fail "only $partial trials stopped a load half-way"
 }
 
-# A report is published file by file with rename: a kill at any moment leaves
-# every published file either the old one or the new one, whole.
+# After a kill -9 at any moment of a report, every report folder is wholly the
+# old report or wholly the new one: no folder mixes files of the two versions,
+# no file is torn, no stray file is left where a customer could download it
+# (tests/check_old_or_new.py), and the download manifest lists nothing that is
+# not on disk as listed (check_manifest.py).  Kills land
+#  (a) by strace, at each rename() of a report of four tenants in turn: the
+#      moments between publishing one file of a folder and the next, where a
+#      mix would show, hit every time and not by luck;
+#  (b) at random moments of a report of all ten tenants: at least 10 trials,
+#      more (at most 30) until 3 kills were caught mid-write.
+# A check counts a kill as landed mid-write only on evidence left by the
+# killed writer (a temporary dot file, or a folder its index.json lists as
+# "updating"): every strace kill must show it, and some random one must.
+
+# report_kill_check REP WHAT - the checks after a killed report into REP (a
+# copy of $W/old); echoes "old=N new=M midwrite=yes|no" (folders).
+report_kill_check() {
+    local rep=$1 what=$2 out tenant
+    out=$($PY tests/check_old_or_new.py "$W/old" "$W/new" "$rep" 2>&1) || fail "$what: $out"
+    for tenant in "$rep"/*/; do
+        $PY tests/check_manifest.py "$tenant" >/dev/null || fail "$what: index.json of $tenant"
+    done
+    echo "$out"
+}
+
+# exit_status CMD... - run CMD silently, echo its exit status (without the
+# shell's "Killed" line when a signal ends it).
+exit_status() {
+    sh -c '"$@" >/dev/null 2>&1; echo $?' sh "$@" 2>/dev/null
+}
+
+fresh_copy_of_old() {
+    rm -rf "$W/rep"
+    cp -a "$W/old" "$W/rep"
+}
+
 test_kill_9_during_report_leaves_old_or_new_files() {
     seed_entities
     "$ADR" load -q --rejects "$W/rej" "$FAULT_DATA/in"
     "$ADR" rollup -q
     "$ADR" report -q --all --month 2026-11 --out "$W/old"
     q "UPDATE ad_daily_stats SET impressions = impressions + 1"
-    local t0 t1 dur
-    t0=$(date +%s.%N)
     "$ADR" report -q --all --month 2026-11 --out "$W/new"
+    # Each file must tell the versions apart, and only a killed writer leaves
+    # dot files: else neither "old or new" nor "mid-write" would mean a thing.
+    $PY tests/check_old_or_new.py --differ "$W/old" "$W/new"
+    assert_eq "" "$(find "$W/old" -name '.*')" "dot files in the old reports"
+    local res
+
+    # (a) SIGKILL on entering the k-th rename() of a thread.  strace counts
+    # per thread, so k goes up to renames / RPT_WORKERS: some worker gets there.
+    local four=(--company 1 --company 2 --company 3 --company 4) workers renames k rc
+    if strace -f -qq -o /dev/null true 2>/dev/null; then
+        workers=$(sed -n 's/^#define RPT_WORKERS \([0-9]*\).*/\1/p' include/adreport/report.h)
+        [ "${workers:-0}" -ge 1 ] || fail "RPT_WORKERS not found in include/adreport/report.h"
+        fresh_copy_of_old
+        strace -f -qq -o "$W/trace" -e trace=rename "$ADR" report -q "${four[@]}" --month 2026-11 --out "$W/rep"
+        renames=$(grep -c 'rename(' "$W/trace")
+        echo "a report of four tenants makes $renames renames on $workers workers"
+        [ "$renames" -ge 8 ] || fail "only $renames renames traced"
+        for ((k = 1; k <= renames / workers; k++)); do
+            fresh_copy_of_old
+            rc=$(exit_status strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=$k \
+                "$ADR" report -q "${four[@]}" --month 2026-11 --out "$W/rep")
+            assert_eq 137 "$rc" "exit status of the report killed at rename $k"
+            res=$(report_kill_check "$W/rep" "killed at rename $k")
+            echo "killed at rename $k: $res"
+            case "$res" in
+            *midwrite=yes) ;;
+            *) fail "killed at rename $k, yet no trace of a report being written: $res" ;;
+            esac
+        done
+    else
+        echo "strace missing or not allowed here: random kills only"
+    fi
+
+    # (b) random moments of a report of all tenants.
+    local t0 t1 dur trial pid delay mid=0
+    fresh_copy_of_old
+    t0=$(date +%s.%N)
+    "$ADR" report -q --all --month 2026-11 --out "$W/rep"
     t1=$(date +%s.%N)
     dur=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
     echo "a report of all tenants takes ${dur} s"
-    local trial pid delay
-    for ((trial = 1; trial <= 10; trial++)); do
-        rm -rf "$W/rep"
-        cp -a "$W/old" "$W/rep"
+    for ((trial = 1; trial <= 10 || (mid < 3 && trial <= 30); trial++)); do
+        fresh_copy_of_old
         "$ADR" report -q --all --month 2026-11 --out "$W/rep" >/dev/null 2>&1 &
         pid=$!
         delay=$(awk -v r="$RANDOM" -v max="$dur" 'BEGIN { printf "%.3f", r / 32767 * max }')
         sleep "$delay"
         kill -9 "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
-        # CSVs are byte-identical to the old or the new ones; a workbook (it
-        # carries its generation time) is the old one or a complete zip.
-        $PY - "$W/old" "$W/new" "$W/rep" "$trial" "$delay" <<'PY'
-import hashlib, os, sys, zipfile
-old, new, rep, trial, delay = sys.argv[1:]
-def digest(p):
-    with open(p, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-states = {"old": 0, "new": 0}
-mixed, stray = [], []
-for root, _, files in os.walk(rep):
-    kinds = set()
-    for name in files:
-        if name.startswith(".") or name == "index.json":
-            continue  # a temporary file of the killed process: never downloaded
-        p = os.path.join(root, name)
-        rel = os.path.relpath(p, rep)
-        if not os.path.exists(os.path.join(old, rel)):
-            # libxlsxwriter's scratch files (tmp.XXXXXXXXXX, created in the
-            # report folder and unlinked at once) survive a kill that lands
-            # between the two: shown, not failed -- the window is too narrow
-            # to hit on purpose.
-            stray.append(rel)
-            continue
-        d = digest(p)
-        if d == digest(os.path.join(old, rel)):
-            state = "old"
-        elif name.endswith(".csv"):
-            assert d == digest(os.path.join(new, rel)), f"trial {trial}: {rel} is neither the old nor the new file"
-            state = "new"
-        else:
-            with zipfile.ZipFile(p) as z:
-                assert z.testzip() is None, f"trial {trial}: {rel} is a damaged workbook"
-            state = "new"
-        states[state] += 1
-        if name.endswith(".csv"):
-            kinds.add(state)
-    if len(kinds) > 1:
-        mixed.append(os.path.relpath(root, rep))
-# Files are renamed one by one, so a kill between two renames can leave one
-# report folder with old and new CSVs side by side: shown, not failed.
-print(f"trial {trial}: killed after {delay} s: {states['old']} old files, {states['new']} new files"
-      + (f"; old and new CSVs side by side in {', '.join(mixed)}" if mixed else "")
-      + (f"; stray files left: {', '.join(stray)}" if stray else ""))
-PY
-        # The download manifest never lists a stale size or hash: the killed
-        # report's folder is listed without files while they are replaced.
-        local tenant
-        for tenant in "$W"/rep/*/; do
-            $PY tests/check_manifest.py "$tenant" >/dev/null ||
-                fail "index.json of $tenant after trial $trial (killed after $delay s)"
-        done
+        res=$(report_kill_check "$W/rep" "trial $trial (killed after $delay s)")
+        echo "random trial $trial: killed after $delay s: $res"
+        case "$res" in *midwrite=yes) mid=$((mid + 1)) ;; esac
     done
+    echo "$mid of $((trial - 1)) random kills landed while a report was being written"
+    [ "$mid" -ge 1 ] || fail "no random kill landed while a report was being written"
 }
 
 # The random kills above now and then land between libxlsxwriter creating a

@@ -68,9 +68,11 @@ static int by_name(const struct dirent **a, const struct dirent **b)
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-/* Replays every regular file of tests/fuzz/<sub>; returns how many. */
-static int replay_folder(const char *sub)
+/* Replays every regular file of tests/fuzz/<sub>; returns how many, and
+ * how many of them the harness amplified. */
+static int replay_folder(const char *sub, int *amplified)
 {
+    *amplified = 0;
     char dir[4096];
     fuzz_dir(dir, sizeof dir, sub);
     struct dirent **names;
@@ -88,6 +90,7 @@ static int replay_folder(const char *sub)
             uint8_t *data = read_all(path, &size);
             fz_current = path;
             fuzz_rows_one(data, size);
+            *amplified += fz_last.amplified;
             free(data);
             replayed++;
         }
@@ -100,40 +103,128 @@ static int replay_folder(const char *sub)
 static void regressions_replay_cleanly(void **state)
 {
     (void)state;
-    assert_true(replay_folder("regressions") > 0);
+    int amplified;
+    assert_true(replay_folder("regressions", &amplified) > 0);
 }
 
+/* The corpus holds amplify inputs (amplify-*): they must reach that mode. */
 static void seed_corpus_replays_cleanly(void **state)
 {
     (void)state;
-    assert_true(replay_folder("corpus") > 0);
+    int amplified;
+    assert_true(replay_folder("corpus", &amplified) > 0);
+    assert_true(amplified >= 3);
 }
 
-/* A few hand-made inputs around the harness's own modes and edges. */
+/*
+ * Hand-made inputs around the harness's own modes and edges, each with its
+ * true length: NUL bytes are part of an input, never its end.
+ */
+typedef struct edge_input {
+    const char *name;
+    const char *data;
+    size_t len;
+    bool amplify; /* written for the amplify mode (first byte 0xA5) */
+} edge_input;
+
+/* A string literal and its length, embedded NULs included. */
+#define LIT(s) (s), (sizeof(s) - 1)
+
+static const edge_input edge_inputs[] = {
+    {"empty", LIT(""), false},
+    {"a BOM alone", LIT("\xEF\xBB\xBF"), false},
+    {"a BOM and a row",
+     LIT("\xEF\xBB\xBF"
+         "a,b\r\n"),
+     false},
+    {"a lone quote", LIT("\""), false},
+    {"three quotes", LIT("\"\"\""), false},
+    {"a quoted newline, then an unclosed quote", LIT("a,\"b\nc\"\n\"d\r\n"), false},
+    {"blank lines and empty fields", LIT("\r\n\r\n,\n"), false},
+    {"time edges",
+     LIT("2026-02-29 00:00:00,2024-02-29T23:59:59.999999+14:00,0001-01-01 00:00:00-14:00\n"),
+     false},
+    {"cost edges", LIT("9999999999.99999999995,9999999999.99999999994,.5,7.,0\n"), false},
+    {"int64 edges", LIT("-9223372036854775808,9223372036854775807,9223372036854775808,-0\n"),
+     false},
+    {"JSON edges",
+     LIT("\"[[[[]]]]\",\"{\"\"a\"\":1e131071}\",\"\\ud800\",\"\\ud83d\\ude00\",1e-16383\n"), false},
+    {"IP edges", LIT("::ffff:1.2.3.4,1.2.3.4.,010.0.0.1,2001:db8::1%eth0,1.2.3.4/32\n"), false},
+    {"NUL bytes in fields and rows", LIT("1,a\0b,2\n\0\n3,\"\0\"\n"), false},
+    /* 0xA5 FILL ADJ HEAD [0xA5 TAIL], see fuzz_rows.h */
+    {"amplify: a row over the limit",
+     LIT("\xA5x\x00"
+         "ad_id\n1,\"a\xA5\n2,b\n"),
+     true},
+    {"amplify: a million fields",
+     LIT("\xA5,\x80"
+         "a\xA5\n"
+         "b\n"),
+     true},
+};
+
+#define N_EDGE (sizeof edge_inputs / sizeof *edge_inputs)
+
+static const edge_input *edge(const char *name)
+{
+    for (size_t i = 0; i < N_EDGE; i++)
+        if (strcmp(edge_inputs[i].name, name) == 0)
+            return &edge_inputs[i];
+    fail_msg("no edge input \"%s\"", name);
+    return NULL;
+}
+
+static void replay_edge(const edge_input *in)
+{
+    fz_current = in->name;
+    fuzz_rows_one((const uint8_t *)in->data, in->len);
+}
+
 static void edge_inputs_replay_cleanly(void **state)
 {
     (void)state;
-    static const char *const inputs[] = {
-        "",
-        "\xEF\xBB\xBF",
-        "\xEF\xBB\xBF" "a,b\r\n",
-        "\"",
-        "\"\"\"",
-        "a,\"b\nc\"\n\"d\r\n",
-        "\r\n\r\n,\n",
-        "2026-02-29 00:00:00,2024-02-29T23:59:59.999999+14:00,0001-01-01 00:00:00-14:00\n",
-        "9999999999.99999999995,9999999999.99999999994,.5,7.,0\n",
-        "-9223372036854775808,9223372036854775807,9223372036854775808,-0\n",
-        "\"[[[[]]]]\",\"{\"\"a\"\":1e131071}\",\"\\ud800\",\"\\ud83d\\ude00\",1e-16383\n",
-        "::ffff:1.2.3.4,1.2.3.4.,010.0.0.1,2001:db8::1%eth0,1.2.3.4/32\n",
-        /* amplify mode: a row over the limit, then a million fields */
-        "\xA5x\x00" "ad_id\n1,\"a\xA5\n2,b\n",
-        "\xA5,\x80" "a\xA5\n" "b\n",
-    };
-    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
-        fz_current = inputs[i];
-        fuzz_rows_one((const uint8_t *)inputs[i], strlen(inputs[i]));
+    size_t amplified = 0, want = 0;
+    for (size_t i = 0; i < N_EDGE; i++) {
+        replay_edge(&edge_inputs[i]);
+        amplified += fz_last.amplified;
+        want += edge_inputs[i].amplify;
+        if (fz_last.amplified != edge_inputs[i].amplify)
+            fail_msg("%s: amplified %d", edge_inputs[i].name, fz_last.amplified);
     }
+    /* The amplify mode ran, once per input written for it. */
+    assert_true(want > 0);
+    assert_int_equal(amplified, want);
+}
+
+/* Cut at its first NUL, this input would be the one row "1,a". */
+static void edge_input_with_nul_bytes_is_replayed_whole(void **state)
+{
+    (void)state;
+    const edge_input *in = edge("NUL bytes in fields and rows");
+    replay_edge(in);
+    assert_false(fz_last.amplified);
+    assert_int_equal(fz_last.stream_len, in->len);
+    assert_int_equal(fz_last.rows, 3);
+}
+
+static void amplify_input_makes_a_row_over_the_limit(void **state)
+{
+    (void)state;
+    replay_edge(edge("amplify: a row over the limit"));
+    assert_true(fz_last.amplified);
+    assert_true(fz_last.stream_len > CSVR_MAX_ROW_BYTES);
+    /* "ad_id", the overlong row, "2,b" */
+    assert_int_equal(fz_last.rows, 3);
+    assert_int_equal(fz_last.too_long, 1);
+}
+
+static void amplify_input_makes_a_row_of_a_million_fields(void **state)
+{
+    (void)state;
+    replay_edge(edge("amplify: a million fields"));
+    assert_true(fz_last.amplified);
+    assert_int_equal(fz_last.too_long, 0);
+    assert_true(fz_last.max_fields > 1000 * 1000);
 }
 
 int main(void)
@@ -142,6 +233,9 @@ int main(void)
         cmocka_unit_test(regressions_replay_cleanly),
         cmocka_unit_test(seed_corpus_replays_cleanly),
         cmocka_unit_test(edge_inputs_replay_cleanly),
+        cmocka_unit_test(edge_input_with_nul_bytes_is_replayed_whole),
+        cmocka_unit_test(amplify_input_makes_a_row_over_the_limit),
+        cmocka_unit_test(amplify_input_makes_a_row_of_a_million_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

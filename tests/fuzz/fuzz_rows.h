@@ -29,6 +29,10 @@
  *         fuzz_rows_one);
  *   else  the bytes as they are.
  *
+ * After each call fz_last tells what ran (amplified or not, stream length,
+ * rows, overlong rows, the most fields in a row), so the cmocka replay can
+ * check that an input reached the mode it was written for.
+ *
  * A failed check calls FUZZ_FAIL(msg): abort() by default (libFuzzer reports
  * a crash and writes the reproducer); the cmocka replay defines it as fail_msg.
  *
@@ -494,7 +498,23 @@ typedef struct fz_pass {
     uint64_t rows;
     uint64_t last_line;
     uint64_t validate_rows; /* run the validators on the first rows only */
+    uint64_t too_long;      /* rows delivered as CSVR_TOO_LONG */
+    int max_fields;         /* the largest true field count of a row */
 } fz_pass;
+
+/*
+ * What the last fuzz_rows_one call ran, for the cmocka replay to check that
+ * an input reached the mode it was written for (an amplify input that never
+ * amplifies tests nothing).  The fuzzer ignores it.
+ */
+typedef struct fz_report {
+    bool amplified;     /* the input was expanded (mode 0xA5) */
+    size_t stream_len;  /* bytes parsed: the expanded stream when amplified */
+    uint64_t rows;      /* rows of the whole-stream pass */
+    uint64_t too_long;  /* of which CSVR_TOO_LONG */
+    int max_fields;     /* the largest true field count of a row */
+} fz_report;
+static fz_report fz_last;
 
 static void fz_mix(fz_pass *p, const void *data, size_t n)
 {
@@ -514,6 +534,10 @@ static int fz_on_row(void *ctx, const csvr_row *row)
     FZ_CHECK(row->raw_len <= CSVR_MAX_ROW_BYTES);
     FZ_CHECK(row->raw != NULL || row->raw_len == 0);
     FZ_CHECK(row->nfields >= 0);
+    if (row->status == CSVR_TOO_LONG)
+        p->too_long++;
+    if (row->nfields > p->max_fields)
+        p->max_fields = row->nfields;
     uint64_t hdr[3] = {row->line, (uint64_t)row->status, (uint64_t)row->raw_len};
     fz_mix(p, hdr, sizeof hdr);
     bool validate = p->rows <= p->validate_rows;
@@ -663,6 +687,7 @@ static int fuzz_rows_one(const uint8_t *data, size_t size)
         FZ_CHECK(whole.rows == bytes.rows);
         FZ_CHECK(whole.hash == bytes.hash);
     }
+    fz_last = (fz_report){amplified, n, whole.rows, whole.too_long, whole.max_fields};
     free(big);
     return 0;
 }
