@@ -6,8 +6,9 @@
  * by libcsv in strict mode.  Splitting first keeps three promises libcsv
  * alone cannot: every row knows the physical line it starts on (newlines
  * inside quotes count), every row keeps its raw bytes for the rejects file,
- * and memory stays bounded: a row longer than CSVR_MAX_ROW_BYTES is reported
- * as too long and skipped up to its end, never buffered whole.
+ * and memory stays bounded: a row of CSVR_MAX_ROW_BYTES or more, its line
+ * break included, is reported as too long and skipped up to its end, never
+ * buffered whole.
  */
 #ifndef ADREPORT_CSVROWS_H
 #define ADREPORT_CSVROWS_H
@@ -24,7 +25,7 @@
 /* Why a row could not be split into fields. */
 typedef enum csvr_status {
     CSVR_OK = 0,
-    CSVR_TOO_LONG,   /* longer than CSVR_MAX_ROW_BYTES: fields not parsed */
+    CSVR_TOO_LONG,   /* CSVR_MAX_ROW_BYTES or more, line break included: not parsed */
     CSVR_BAD_QUOTES, /* a quote inside an unquoted field, an unclosed quote, or a bare CR */
 } csvr_status;
 
