@@ -73,16 +73,6 @@ static bool checks_first(const ld_options *opts, ld_kind kind)
     return opts->replace && !ld_kind_is_entity(kind);
 }
 
-/*
- * One pass (issue #18 prototype): a plain event load is not hashed first;
- * the hash is taken while the rows stream into COPY and the ledger insert at
- * the end decides: content already there, roll back, "skipped".
- */
-static bool one_pass(const ld_options *opts, ld_kind kind)
-{
-    return !opts->backfill && !opts->replace && !ld_kind_is_entity(kind);
-}
-
 unsigned ld_file_weight(const ld_options *opts, ld_kind kind)
 {
     return LD_WEIGHT_HASH + LD_WEIGHT_LOAD + LD_WEIGHT_FINISH +
@@ -157,9 +147,7 @@ static bool prepare(ld_file *f, struct stat *st, char sha[LF_SHA256_HEX], ld_out
     }
     char err[256] = "";
     prog_file_pass(f->prog, "hashing", false, LD_WEIGHT_HASH);
-    if (one_pass(f->opts, f->kind))
-        sha[0] = '\0';
-    else if (!lf_hash_file(f->path, sha, err, sizeof err, hash_progress, f)) {
+    if (!lf_hash_file(f->path, sha, err, sizeof err, hash_progress, f)) {
         ld_refuse(f, ld_gz_hint(f->path), "could not read the file: %s",
                   err[0] ? err : "read error");
         refused(out, LD_FAILED);
@@ -179,7 +167,7 @@ static bool prepare(ld_file *f, struct stat *st, char sha[LF_SHA256_HEX], ld_out
         }
     }
     /* A backfill and --replace load their files whatever the ledger says. */
-    if (f->opts->backfill || checks_first(f->opts, f->kind) || one_pass(f->opts, f->kind))
+    if (f->opts->backfill || checks_first(f->opts, f->kind))
         return true;
     int seen = ld_ledger_find(f, sha, &out->seen);
     if (seen < 0) {
@@ -222,10 +210,8 @@ static bool too_many_rejects(ld_file *f)
 }
 
 /* Phase 2: the file's transaction (or its part of the caller's). */
-static void transact(ld_file *f, replace_set *rs, const char *sha, const struct stat *st0,
-                     ld_outcome *out)
+static void transact(ld_file *f, replace_set *rs, const char *sha, int64_t size, ld_outcome *out)
 {
-    int64_t size = (int64_t)st0->st_size;
     char tenant_dir[32];
     snprintf(tenant_dir, sizeof tenant_dir, f->tenant ? "%lld" : "entities", (long long)f->tenant);
     rej_init(&f->rej, f->opts->rejects_dir, tenant_dir, f->name);
@@ -269,13 +255,7 @@ static void transact(ld_file *f, replace_set *rs, const char *sha, const struct 
         rows_failed(f, rollback(f, f->db_error && db_lost(f->conn) ? LD_ERROR : LD_FAILED), out);
         return;
     }
-    struct stat st1;
-    bool changed = one_pass(f->opts, f->kind)
-                       ? stat(f->path, &st1) != 0 || st1.st_size != st0->st_size ||
-                             st1.st_mtim.tv_sec != st0->st_mtim.tv_sec ||
-                             st1.st_mtim.tv_nsec != st0->st_mtim.tv_nsec
-                       : strcmp(sha, f->sha256) != 0;
-    if (changed) {
+    if (strcmp(sha, f->sha256) != 0) {
         ld_refuse(f, "load the file again once it is complete",
                   "the file changed while it was being loaded");
         refused(out, rollback(f, LD_FAILED));
@@ -302,11 +282,9 @@ static void transact(ld_file *f, replace_set *rs, const char *sha, const struct 
         db_failed(f, true, out);
         return;
     }
-    if (!inserted) { /* loaded before, or a concurrent run loaded it first */
+    if (!inserted) { /* a concurrent run loaded the same content first */
         out->result = rollback(f, LD_SKIPPED);
-        out->discard_rejects = true;
-        out->seen_valid =
-            out->result == LD_SKIPPED && ld_ledger_find(f, f->sha256, &out->seen) == 1;
+        out->seen_valid = out->result == LD_SKIPPED && ld_ledger_find(f, sha, &out->seen) == 1;
         return;
     }
     if (!caller_owns_tx(f) && !db_exec_text(f->conn, "COMMIT", "commit the file")) {
@@ -421,7 +399,7 @@ ld_result ld_load_file(PGconn *conn, const ld_options *opts, replace_set *rs, co
     char sha[LF_SHA256_HEX];
 
     if (prepare(&f, &st, sha, &out))
-        transact(&f, rs, sha, &st, &out);
+        transact(&f, rs, sha, (int64_t)st.st_size, &out);
     /* Publish the rejects before the file's line: rej_close prints its own errors. */
     if (out.rejects_open) {
         if (out.discard_rejects)
