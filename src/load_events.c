@@ -98,22 +98,23 @@ static int by_bytes(const void *a, const void *b)
 }
 
 /*
- * Record the file's URLs and their hosts, in the file's transaction.  Sorted:
- * two loads of one tenant (--jobs) insert shared URLs in the same order, so
- * one waits for the other instead of the two deadlocking.
+ * Record the file's URLs and their hosts: append the statement to `b`, run
+ * in the file's transaction.  Sorted: two loads of one tenant (--jobs)
+ * insert shared URLs in the same order, so one waits for the other instead
+ * of the two deadlocking.
  */
-static bool site_store(ev_loader *ev)
+static void site_store(ev_loader *ev, db_batch *b)
 {
     site_set *s = &ev->sites;
     if (!s->used)
-        return true;
+        return;
     const char **urls = malloc(s->used * sizeof *urls);
     /* A text[] literal: every element quoted, \\ and " escaped. */
     char *arr = malloc(2 * s->bytes + 3 * s->used + 3), *p = arr;
     if (!arr || !urls) {
         free(urls);
         free(arr);
-        return true;
+        return;
     }
     size_t n = 0;
     for (size_t i = 0; i < EV_SITE_SLOTS; i++)
@@ -138,11 +139,8 @@ static bool site_store(ev_loader *ev)
     char tenant[32];
     snprintf(tenant, sizeof tenant, "%lld", (long long)ev->f->tenant);
     const char *params[] = {tenant, arr};
-    PGresult *res =
-        db_query(ev->f->conn, "queries/site_hosts_insert", 2, params, "record the site hosts");
+    db_batch_add(b, "queries/site_hosts_insert", 2, params, "record the site hosts");
     free(arr);
-    PQclear(res);
-    return res != NULL;
 }
 
 static const char *col_name(ld_kind kind, enum ev_col c)
@@ -333,26 +331,36 @@ static int on_row(void *ctx, const csvr_row *row)
     return 0;
 }
 
-static bool load_tenant_ads(ev_loader *ev)
+/* Read the tenant's ads, after the statements already in `first`. */
+static bool load_tenant_ads(ev_loader *ev, db_batch *first)
 {
     char tenant[32];
     snprintf(tenant, sizeof tenant, "%lld", (long long)ev->f->tenant);
     const char *params[] = {tenant};
-    PGresult *res = db_query(ev->f->conn, "queries/tenant_ads", 1, params, "read the tenant's ads");
-    if (!res)
+    int ads = db_batch_add(first, "queries/tenant_ads", 1, params, "read the tenant's ads");
+    int failed = db_batch_run(first);
+    if (failed >= 0) {
+        db_batch_report(first, failed);
         return false;
+    }
+    PGresult *res = first->item[ads].res;
     for (int i = 0; i < PQntuples(res); i++)
         idmap_put(&ev->ads, strtoll(PQgetvalue(res, i, 0), NULL, 10),
                   strtoll(PQgetvalue(res, i, 1), NULL, 10));
-    PQclear(res);
     return true;
 }
 
-bool ld_events_load(ld_file *f, bool dry)
+bool ld_events_load(ld_file *f, bool dry, db_batch *first, db_batch *after)
 {
     ev_loader ev = {.f = f, .dry = dry};
     idmap_init(&ev.ads);
-    bool ok = load_tenant_ads(&ev);
+    db_batch own;
+    if (!first) {
+        db_batch_init(&own, f->stmts);
+        first = &own;
+    }
+    bool ok = load_tenant_ads(&ev, first);
+    db_batch_free(first);
     if (!ok) {
         f->db_error = true;
         return false;
@@ -376,9 +384,8 @@ bool ld_events_load(ld_file *f, bool dry)
             adr_error("row count mismatch after COPY", NULL, NULL);
             f->db_error = true;
             ok = false;
-        } else if (!site_store(&ev)) {
-            f->db_error = true;
-            ok = false;
+        } else {
+            site_store(&ev, after);
         }
         cb_free(&ev.cb);
     }

@@ -8,6 +8,7 @@
 #define ADREPORT_LOAD_ROWS_H
 
 #include "adreport/csvrows.h"
+#include "adreport/db.h"
 #include "adreport/idmap.h"
 #include "adreport/loader.h"
 #include "adreport/logfile.h"
@@ -19,6 +20,7 @@
 /* One input file being loaded. */
 typedef struct ld_file {
     PGconn *conn;
+    db_stmts *stmts; /* conn's prepared statements (db.h) */
     const ld_options *opts;
     const char *path;
     const char *name; /* base name, for messages and the rejects file */
