@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -45,6 +46,14 @@
 #define LD_WEIGHT_LOAD 12
 /* After the last row is sent: the server's COPY, keys, indexes, commit. */
 #define LD_WEIGHT_FINISH 3
+
+/*
+ * Files up to this size (uncompressed) are kept in memory as they are
+ * hashed and loaded from there: a small file's second read (open, read,
+ * decompress, hash again) costs as much as its rows.  Each worker holds at
+ * most one, so memory stays bounded whatever the number of files.
+ */
+#define LD_KEEP_MAX (1024 * 1024)
 
 /* Which error message a file that did not load gets. */
 typedef enum ld_message {
@@ -157,12 +166,20 @@ static bool prepare(ld_file *f, struct stat *st, char sha[LF_SHA256_HEX], ld_out
     }
     char err[256] = "";
     prog_file_pass(f->prog, "hashing", false, LD_WEIGHT_HASH);
-    if (!lf_hash_file(f->path, sha, err, sizeof err, hash_progress, f)) {
+    char *kept = NULL;
+    size_t kept_len = 0;
+    if (!lf_hash_file_keep(f->path, sha, err, sizeof err, hash_progress, f, LD_KEEP_MAX, &kept,
+                           &kept_len)) {
         ld_refuse(f, ld_gz_hint(f->path), "could not read the file: %s",
                   err[0] ? err : "read error");
         refused(out, LD_FAILED);
         return false;
     }
+    /* Loaded from memory: the rows are the bytes just hashed. */
+    f->kept = kept;
+    f->kept_len = kept_len;
+    f->kept_disk_size = (uint64_t)st->st_size;
+    memcpy(f->kept_sha256, sha, LF_SHA256_HEX);
     /* Both questions in one round trip.  A backfill and --replace load
      * their files whatever the ledger says. */
     bool company = f->tenant && !ld_kind_is_entity(f->kind);
@@ -447,5 +464,6 @@ ld_result ld_load_file(db_stmts *stmts, const ld_options *opts, replace_set *rs,
         rs_release(rs, f.tenant);
     idmap_free(&f.days);
     idmap_free(&f.dirty_tenants);
+    free(f.kept);
     return out.result;
 }
