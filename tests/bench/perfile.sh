@@ -9,16 +9,17 @@
 #   BENCH_SCALE=1      as in run.sh (the generator gets 0.74 x this)
 #   BENCH_RUNS=2       runs of each measurement (each run alternates the order)
 #   ADR=build/rel/adreport   the binary under test
-#   ADR_B=PATH         optionally a second binary (main's build, a variant):
-#                      measured beside the first, same data, same runs
+#   ADR_B=PATH, ADR_C=PATH  optionally more binaries (main's build, a
+#                      variant): measured beside the first, same data, same
+#                      runs, and compared with it
 #   BENCH_LOG_STATEMENTS=1   also count the statements per file
 #                      (log_min_duration_statement=0 for one load of ADR)
 #
 # Measured, for each binary: `load --jobs 1` and `load` (--jobs 2) of all the
-# files into a fresh database (with the entity files already loaded), then
+# files into a fresh database (with the entity files already loaded), and
 # `load` of the same files again (everything already loaded: the nightly
 # rerun); and psql \copy of every file, one COPY (one transaction) per file,
-# over one connection.  Printed as seconds and as the ratio to psql of the
+# over one connection.  Interleaved by chunks of tenants (BENCH_CHUNKS=10).  Printed as seconds and as the ratio to psql of the
 # same run; the last lines are medians.  The private server runs in
 # tests/bench/data/pg-perfile with default settings (fsync on) and is
 # stopped on exit.  Nothing is asserted.
@@ -31,6 +32,7 @@ SCALE=${BENCH_SCALE:-1}
 RUNS=${BENCH_RUNS:-2}
 ADR_A=${ADR:-$ROOT/build/rel/adreport}
 ADR_B=${ADR_B:-}
+ADR_C=${ADR_C:-}
 PY=/usr/bin/python3
 HELP=$BENCH/bench.py
 PGDIR=$DATA/pg-perfile
@@ -43,6 +45,7 @@ say() { echo "[$(date +%H:%M:%S)] $*"; }
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
 [ -x "$ADR_A" ] || die "no adreport binary at $ADR_A: run \"make\" first"
 [ -z "$ADR_B" ] || [ -x "$ADR_B" ] || die "no binary at ADR_B=$ADR_B"
+[ -z "$ADR_C" ] || [ -x "$ADR_C" ] || die "no binary at ADR_C=$ADR_C"
 command -v psql >/dev/null || die "psql is missing"
 unset DATABASE_URL PGSERVICE PGSERVICEFILE PGDATABASE PGHOSTADDR PGPASSWORD PGOPTIONS || true
 
@@ -53,6 +56,7 @@ mkdir -p "$WORK"
 cp "$ADR_A" "$WORK/adr-a"
 BINS=(a)
 [ -n "$ADR_B" ] && cp "$ADR_B" "$WORK/adr-b" && BINS+=(b)
+[ -n "$ADR_C" ] && cp "$ADR_C" "$WORK/adr-c" && BINS+=(c)
 
 # The same data and folder as run.sh's many-tenant scenario (shared with it).
 MTSCALE=$(awk -v s="$SCALE" 'BEGIN { printf "%g", 0.74 * s }')
@@ -96,6 +100,8 @@ timed() {
     SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 }
 
+declare -A CHUNK_OF
+
 fresh_db() {
     PGOPTIONS='-c client_min_messages=warning' dropdb --if-exists "$1"
     createdb "$1"
@@ -110,37 +116,73 @@ loaded_rows() { q -d "$1" -c "SELECT (SELECT count(*) FROM impressions) + (SELEC
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 say "$TENANTS tenants: $((N_IMP + N_CLK)) events in $N_FILES files; $RUNS runs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-say "a = $ADR_A${ADR_B:+, b = $ADR_B}"
+say "a = $ADR_A${ADR_B:+, b = $ADR_B}${ADR_C:+, c = $ADR_C}"
+
+# The files in BENCH_CHUNKS chunks of tenants: each run loads chunk after
+# chunk, and within a chunk every contender in turn (the order rotating), so
+# that a burst of load from elsewhere on a shared machine falls on all of
+# them alike.  A measure is the sum over the chunks.
+CHUNKS=${BENCH_CHUNKS:-10}
+((CHUNKS > ${#DIRS[@]})) && CHUNKS=${#DIRS[@]}
+for ((k = 0; k < CHUNKS; k++)); do
+    : >"$WORK/chunk$k.sql"
+done
+for ((i = 0; i < ${#DIRS[@]}; i++)); do
+    t=$(basename "${DIRS[$i]}")
+    CHUNK_OF[$t]=$((i * CHUNKS / ${#DIRS[@]}))
+done
+while IFS= read -r line; do
+    t=$(sed -E 's/.*(impressions|clicks)-([0-9]+)-.*/\2/' <<<"$line")
+    echo "$line" >>"$WORK/chunk${CHUNK_OF[$t]}.sql"
+done <"$MT-psql/copy.sql"
+chunk_dirs() { # chunk_dirs K - the tenant folders of chunk K
+    local i
+    for ((i = 0; i < ${#DIRS[@]}; i++)); do
+        ((i * CHUNKS / ${#DIRS[@]} == $1)) && echo "${DIRS[$i]}"
+    done
+}
 
 declare -A T # T[measure,run] = seconds
 MEASURES=(psql)
 for b in "${BINS[@]}"; do MEASURES+=("$b-first-j1" "$b-first-j2" "$b-rerun"); done
+add() { T[$1,$2]=$(awk -v a="${T[$1,$2]:-0}" -v b="$3" 'BEGIN { printf "%.3f", a + b }'); }
 
 for ((r = 1; r <= RUNS; r++)); do
-    # Alternate the order, so that none always runs on a warmer machine.
-    order=(psql "${BINS[@]}")
-    ((r % 2)) || order=($(printf '%s\n' "${BINS[@]}" | sort -r) psql)
-    for who in "${order[@]}"; do
-        if [ "$who" = psql ]; then
-            fresh_db perfile_psql
-            timed "$WORK/psql.log" psql -X -q -v ON_ERROR_STOP=1 -d perfile_psql -f "$MT-psql/copy.sql"
-            T[psql,$r]=$SECS
-            [ "$(loaded_rows perfile_psql)" = $((N_IMP + N_CLK)) ] || die "psql loaded the wrong row count"
-            continue
-        fi
-        bin=$WORK/adr-$who
-        for jobs in 1 2; do
-            fresh_db perfile_$who
-            timed "$WORK/load-$who.log" env PGDATABASE=perfile_$who "$bin" load -q --jobs $jobs \
-                --rejects "$WORK/rejects" "${DIRS[@]}"
-            T[$who-first-j$jobs,$r]=$SECS
-            [ "$(loaded_rows perfile_$who)" = $((N_IMP + N_CLK)) ] || die "$who loaded the wrong row count"
+    fresh_db perfile_psql
+    for b in "${BINS[@]}"; do
+        fresh_db perfile_${b}_j1
+        fresh_db perfile_${b}_j2
+    done
+    CONTENDERS=(psql)
+    for b in "${BINS[@]}"; do CONTENDERS+=("$b:1" "$b:2"); done
+    for ((k = 0; k < CHUNKS; k++)); do
+        mapfile -t CD < <(chunk_dirs $k)
+        n=${#CONTENDERS[@]}
+        for ((j = 0; j < n; j++)); do
+            who=${CONTENDERS[$(((j + k + r) % n))]}
+            if [ "$who" = psql ]; then
+                timed "$WORK/psql.log" psql -X -q -v ON_ERROR_STOP=1 -d perfile_psql -f "$WORK/chunk$k.sql"
+                add psql $r "$SECS"
+                continue
+            fi
+            b=${who%:*} jobs=${who#*:}
+            timed "$WORK/load-$b.log" env PGDATABASE=perfile_${b}_j$jobs "$WORK/adr-$b" load -q \
+                --jobs "$jobs" --rejects "$WORK/rejects" "${CD[@]}"
+            add "$b-first-j$jobs" $r "$SECS"
+            if [ "$jobs" = 2 ]; then
+                # The nightly rerun: the same files again, all loaded before.
+                timed "$WORK/rerun-$b.log" env PGDATABASE=perfile_${b}_j2 "$WORK/adr-$b" load -q \
+                    --rejects "$WORK/rejects" "${CD[@]}"
+                add "$b-rerun" $r "$SECS"
+            fi
         done
-        q -d perfile_$who -c CHECKPOINT
-        timed "$WORK/rerun-$who.log" env PGDATABASE=perfile_$who "$bin" load -q \
-            --rejects "$WORK/rejects" "${DIRS[@]}"
-        T[$who-rerun,$r]=$SECS
-        [ "$(loaded_rows perfile_$who)" = $((N_IMP + N_CLK)) ] || die "$who's rerun loaded rows again"
+    done
+    [ "$(loaded_rows perfile_psql)" = $((N_IMP + N_CLK)) ] || die "psql loaded the wrong row count"
+    for b in "${BINS[@]}"; do
+        for jobs in 1 2; do
+            [ "$(loaded_rows perfile_${b}_j$jobs)" = $((N_IMP + N_CLK)) ] ||
+                die "$b (--jobs $jobs) loaded the wrong row count"
+        done
     done
     line="  run $r: psql ${T[psql,$r]}s"
     for m in "${MEASURES[@]:1}"; do
@@ -161,13 +203,13 @@ for m in "${MEASURES[@]}"; do
     printf '  %-14s %8ss  x%s  (%.2f ms a file)\n' "$m" "$(median "${secs[@]}")" \
         "$(median "${ratios[@]}")" "$(awk -v s="$(median "${secs[@]}")" -v n="$N_FILES" 'BEGIN { print 1000 * s / n }')"
 done
-if [ ${#BINS[@]} = 2 ]; then
+for b in "${BINS[@]:1}"; do
     for m in first-j1 first-j2 rerun; do
         ratios=()
-        for ((r = 1; r <= RUNS; r++)); do ratios+=("$(ratio "${T[b-$m,$r]}" "${T[a-$m,$r]}")"); done
-        say "  b / a, $m: x$(median "${ratios[@]}") (per run: ${ratios[*]})"
+        for ((r = 1; r <= RUNS; r++)); do ratios+=("$(ratio "${T[$b-$m,$r]}" "${T[a-$m,$r]}")"); done
+        say "  $b / a, $m: x$(median "${ratios[@]}") (per run: ${ratios[*]})"
     done
-fi
+done
 
 if [ "${BENCH_LOG_STATEMENTS:-0}" = 1 ]; then
     # What one file costs in statements: every statement of one --jobs 1 load logged.
