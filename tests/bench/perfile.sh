@@ -223,4 +223,6 @@ if [ "${BENCH_LOG_STATEMENTS:-0}" = 1 ]; then
         sed -E 's/.*(statement|execute [^:]*): *//' | cut -c1-60 | sort | uniq -c | sort -rn |
         awk -v n="$N_FILES" '{ c = $1; $1 = ""; t += c; printf "  %6d (%.2f a file) %s\n", c, c / n, $0 }
                              END { printf "  %.2f statements a file\n", t / n }'
+    tail -n +"$((before + 1))" "$PGDIR/server.log" | grep -cE 'LOG:  duration: .* parse ' |
+        awk -v n="$N_FILES" '{ printf "  %d statements parsed (%.2f a file)\n", $1, $1 / n }'
 fi
