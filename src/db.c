@@ -304,8 +304,8 @@ static bool batch_send(db_batch *b, db_batch_item *it, int *prepared_slot)
         return PQsendQueryParams(conn, it->command, 0, NULL, NULL, NULL, NULL, 0) == 1;
     int slot = stmt_slot(b->stmts, it->sql_name);
     if (slot < 0)
-        return PQsendQueryParams(conn, db_sql(it->sql_name), it->nparams, NULL, params, NULL,
-                                 NULL, 0) == 1;
+        return PQsendQueryParams(conn, db_sql(it->sql_name), it->nparams, NULL, params, NULL, NULL,
+                                 0) == 1;
     char name[DB_STMT_NAME_MAX];
     stmt_name(b->stmts, slot, name);
     if (b->stmts->state[slot] == STMT_NONE) {

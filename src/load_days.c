@@ -23,8 +23,8 @@
  * for --replace, the tenant's for a backfill).
  */
 static bool exec_days(PGconn *conn, db_batch *b, int64_t company, const idmap *days,
-                      const char *sql_name, int32_t from, int32_t to, bool ranged,
-                      const char *zone, const char *what)
+                      const char *sql_name, int32_t from, int32_t to, bool ranged, const char *zone,
+                      const char *what)
 {
     if (days->count == 0 && to < from)
         return true;

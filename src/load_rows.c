@@ -99,7 +99,8 @@ static bool stream_kept(ld_file *f, csvr_row_fn on_row, void *ctx)
         size_t n = f->kept_len - at < LD_READ_CHUNK ? f->kept_len - at : LD_READ_CHUNK;
         stop = csvr_feed(p, f->kept + at, n);
         at += n;
-        prog_file_update(f->prog, (uint64_t)((double)f->kept_disk_size * (double)at / (double)f->kept_len),
+        prog_file_update(f->prog,
+                         (uint64_t)((double)f->kept_disk_size * (double)at / (double)f->kept_len),
                          f->rows_good + f->rows_rejected);
     }
     if (!stop)

@@ -105,8 +105,8 @@ int db_try_lock(PGconn *conn, const char *name);
  */
 typedef struct db_stmts {
     PGconn *conn;
-    unsigned long id;                 /* this set's number in the process */
-    const char *names[DB_STMTS_MAX];  /* embedded SQL names, by slot */
+    unsigned long id;                  /* this set's number in the process */
+    const char *names[DB_STMTS_MAX];   /* embedded SQL names, by slot */
     unsigned char state[DB_STMTS_MAX]; /* prepared, or being prepared */
     int count;
 } db_stmts;
