@@ -145,23 +145,20 @@ bool lf_hash_file_keep(const char *path, char out[LF_SHA256_HEX], char *err, siz
     if (!r)
         return false;
     enum { HASH_CHUNK = 1 << 16 };
-    /* Read into `kept` while the content fits keep_max, then into a scratch
-     * buffer (`kept` is dropped). */
+    /* Read into `kept` while the content fits keep_max, then (`kept`
+     * dropped) into a scratch buffer: the hash is the reader's either way. */
     char *kept = NULL, *buf = NULL;
     size_t len = 0, cap = 0;
     bool keeping = content && keep_max > 0;
     ssize_t n;
     for (;;) {
-        if (keeping && len + HASH_CHUNK > cap) {
-            if (len + HASH_CHUNK > keep_max + HASH_CHUNK) {
-                keeping = false; /* past keep_max: hash only */
-                free(kept);
-                kept = NULL;
-                continue;
-            }
+        if (keeping && len > keep_max) {
+            keeping = false;
+            free(kept);
+            kept = NULL;
+        }
+        if (keeping && cap - len < HASH_CHUNK) {
             cap = cap ? 2 * cap : HASH_CHUNK;
-            if (cap < len + HASH_CHUNK)
-                cap = len + HASH_CHUNK;
             kept = adr_xrealloc(kept, cap);
         }
         if (!keeping && !buf)
@@ -175,9 +172,9 @@ bool lf_hash_file_keep(const char *path, char out[LF_SHA256_HEX], char *err, siz
             on_progress(ctx, lf_input_offset(r));
     }
     free(buf);
-    if (n < 0 || (keeping && len > keep_max)) {
-        if (n < 0)
-            snprintf(err, errlen, "%s", lf_error(r));
+    if (n < 0)
+        snprintf(err, errlen, "%s", lf_error(r));
+    if (n < 0 || len > keep_max) {
         free(kept);
         kept = NULL;
     }
