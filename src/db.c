@@ -216,3 +216,224 @@ int db_try_lock(PGconn *conn, const char *name)
     PQclear(res);
     return got;
 }
+
+/* --- prepared statements and pipelines ------------------------------------ */
+
+enum { STMT_NONE, STMT_PENDING, STMT_PREPARED };
+
+/* "adr" + two numbers: far below NAMEDATALEN. */
+#define DB_STMT_NAME_MAX 48
+
+void db_stmts_init(db_stmts *s, PGconn *conn)
+{
+    static unsigned long serial;
+    memset(s, 0, sizeof *s);
+    s->conn = conn;
+    s->id = __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED);
+}
+
+static void stmt_name(const db_stmts *s, int slot, char name[DB_STMT_NAME_MAX])
+{
+    snprintf(name, DB_STMT_NAME_MAX, "adr%lu_%d", s->id, slot);
+}
+
+/* The slot of sql_name (a new one if needed), or -1 when the set is full. */
+static int stmt_slot(db_stmts *s, const char *sql_name)
+{
+    for (int i = 0; i < s->count; i++)
+        if (strcmp(s->names[i], sql_name) == 0)
+            return i;
+    if (s->count == DB_STMTS_MAX)
+        return -1;
+    s->names[s->count] = sql_name;
+    s->state[s->count] = STMT_NONE;
+    return s->count++;
+}
+
+PGresult *db_query_prepared(db_stmts *s, const char *sql_name, int nparams,
+                            const char *const *params, const char *what)
+{
+    int slot = stmt_slot(s, sql_name);
+    if (slot < 0)
+        return db_query(s->conn, sql_name, nparams, params, what);
+    char name[DB_STMT_NAME_MAX];
+    stmt_name(s, slot, name);
+    if (s->state[slot] != STMT_PREPARED) {
+        PGresult *res = PQprepare(s->conn, name, db_sql(sql_name), 0, NULL);
+        bool ok = result_ok(res);
+        if (!ok)
+            db_report(s->conn, res, what);
+        PQclear(res);
+        if (!ok)
+            return NULL;
+        s->state[slot] = STMT_PREPARED;
+    }
+    PGresult *res = PQexecPrepared(s->conn, name, nparams, params, NULL, NULL, 0);
+    if (!result_ok(res)) {
+        db_report(s->conn, res, what);
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
+void db_batch_init(db_batch *b, db_stmts *stmts)
+{
+    memset(b, 0, sizeof *b);
+    b->stmts = stmts;
+}
+
+static db_batch_item *batch_next(db_batch *b)
+{
+    if (b->count == DB_BATCH_MAX) {
+        fprintf(stderr, "adreport: internal error: more than %d statements in a batch\n",
+                DB_BATCH_MAX);
+        abort();
+    }
+    db_batch_item *it = &b->item[b->count++];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+int db_batch_add(db_batch *b, const char *sql_name, int nparams, const char *const *params,
+                 const char *what)
+{
+    db_batch_item *it = batch_next(b);
+    it->sql_name = sql_name;
+    it->what = what;
+    it->nparams = nparams;
+    if (nparams > 0) {
+        it->params = adr_xmalloc((size_t)nparams * sizeof *it->params);
+        for (int i = 0; i < nparams; i++)
+            it->params[i] = params[i] ? adr_xstrdup(params[i]) : NULL;
+    }
+    return b->count - 1;
+}
+
+int db_batch_add_text(db_batch *b, const char *command, const char *what)
+{
+    db_batch_item *it = batch_next(b);
+    it->command = command;
+    it->what = what;
+    return b->count - 1;
+}
+
+/*
+ * Queue item `it` on the pipeline: its statement's Parse first when the
+ * connection does not have it yet (*prepared_slot says which, else -1).
+ */
+static bool batch_send(db_batch *b, db_batch_item *it, int *prepared_slot)
+{
+    PGconn *conn = b->stmts->conn;
+    const char *const *params = (const char *const *)it->params;
+    *prepared_slot = -1;
+    if (it->command)
+        return PQsendQueryParams(conn, it->command, 0, NULL, NULL, NULL, NULL, 0) == 1;
+    int slot = stmt_slot(b->stmts, it->sql_name);
+    if (slot < 0)
+        return PQsendQueryParams(conn, db_sql(it->sql_name), it->nparams, NULL, params, NULL, NULL,
+                                 0) == 1;
+    char name[DB_STMT_NAME_MAX];
+    stmt_name(b->stmts, slot, name);
+    if (b->stmts->state[slot] == STMT_NONE) {
+        if (PQsendPrepare(conn, name, db_sql(it->sql_name), 0, NULL) != 1)
+            return false;
+        b->stmts->state[slot] = STMT_PENDING;
+        *prepared_slot = slot;
+    }
+    return PQsendQueryPrepared(conn, name, it->nparams, params, NULL, NULL, 0) == 1;
+}
+
+/* The first result of the next statement in the pipeline (the rest cleared). */
+static PGresult *batch_result(PGconn *conn)
+{
+    PGresult *first = NULL, *res;
+    while ((res = PQgetResult(conn)) != NULL) {
+        if (!first)
+            first = res;
+        else
+            PQclear(res);
+    }
+    return first;
+}
+
+int db_batch_run(db_batch *b)
+{
+    PGconn *conn = b->stmts->conn;
+    int prepared[DB_BATCH_MAX];
+    int sent = 0;
+    if (b->count == 0)
+        return -1;
+    if (PQenterPipelineMode(conn) != 1)
+        return 0;
+    while (sent < b->count && batch_send(b, &b->item[sent], &prepared[sent]))
+        sent++;
+    bool synced = PQpipelineSync(conn) == 1;
+    int failed = sent < b->count ? sent : -1;
+    for (int i = 0; i < sent && synced; i++) {
+        if (prepared[i] >= 0) {
+            PGresult *res = batch_result(conn);
+            /* A Parse that did not run (an earlier statement failed) or
+             * failed leaves the statement to be prepared next time. */
+            b->stmts->state[prepared[i]] = res && result_ok(res) ? STMT_PREPARED : STMT_NONE;
+            if (failed < 0 && !(res && result_ok(res)))
+                failed = i;
+            if (failed == i && res && !b->item[i].res)
+                b->item[i].res = res;
+            else
+                PQclear(res);
+        }
+        PGresult *res = batch_result(conn);
+        if (failed < 0 && !(res && result_ok(res)))
+            failed = i;
+        if (!b->item[i].res)
+            b->item[i].res = res;
+        else
+            PQclear(res);
+    }
+    /* A Parse whose result never came (no Sync, a send that failed). */
+    for (int i = 0; i < b->stmts->count; i++)
+        if (b->stmts->state[i] == STMT_PENDING)
+            b->stmts->state[i] = STMT_NONE;
+    /* Up to the Sync: after a lost connection nothing more comes. */
+    for (int nulls = 0; synced && nulls < 2;) {
+        PGresult *res = PQgetResult(conn);
+        if (!res) {
+            if (db_lost(conn))
+                break;
+            nulls++;
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(res);
+        PQclear(res);
+        if (st == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    PQexitPipelineMode(conn);
+    if (!synced && failed < 0)
+        failed = 0;
+    return failed;
+}
+
+void db_batch_report(const db_batch *b, int i)
+{
+    db_report(b->stmts->conn, b->item[i].res, b->item[i].what);
+}
+
+const char *db_batch_sqlstate(const db_batch *b, int i)
+{
+    const char *state =
+        b->item[i].res ? PQresultErrorField(b->item[i].res, PG_DIAG_SQLSTATE) : NULL;
+    return state ? state : "";
+}
+
+void db_batch_free(db_batch *b)
+{
+    for (int i = 0; i < b->count; i++) {
+        PQclear(b->item[i].res);
+        for (int p = 0; p < b->item[i].nparams; p++)
+            free(b->item[i].params[p]);
+        free(b->item[i].params);
+    }
+    b->count = 0;
+}

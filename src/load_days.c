@@ -18,11 +18,13 @@
 
 /*
  * Run `sql_name` for the tenant's days (plus the range from..to) as a date[]
- * parameter; `ranged` statements also take the first and last day and the
- * zone the days are cut in (UTC for --replace, the tenant's for a backfill).
+ * parameter -- or, with a batch `b`, append it there; `ranged` statements
+ * also take the first and last day and the zone the days are cut in (UTC
+ * for --replace, the tenant's for a backfill).
  */
-static bool exec_days(PGconn *conn, int64_t company, const idmap *days, const char *sql_name,
-                      int32_t from, int32_t to, bool ranged, const char *zone, const char *what)
+static bool exec_days(PGconn *conn, db_batch *b, int64_t company, const idmap *days,
+                      const char *sql_name, int32_t from, int32_t to, bool ranged, const char *zone,
+                      const char *what)
 {
     if (days->count == 0 && to < from)
         return true;
@@ -34,14 +36,21 @@ static bool exec_days(PGconn *conn, int64_t company, const idmap *days, const ch
     day_format(max, hi);
     const char *ranged_params[] = {tenant, lo, hi, arr, zone};
     const char *plain_params[] = {tenant, arr};
-    PGresult *res = ranged ? db_query(conn, sql_name, 5, ranged_params, what)
-                           : db_query(conn, sql_name, 2, plain_params, what);
+    int n = ranged ? 5 : 2;
+    const char *const *params = ranged ? ranged_params : plain_params;
+    bool ok = true;
+    if (b) {
+        db_batch_add(b, sql_name, n, params, what);
+    } else {
+        PGresult *res = db_query(conn, sql_name, n, params, what);
+        ok = res != NULL;
+        PQclear(res);
+    }
     free(arr);
-    PQclear(res);
-    return res != NULL;
+    return ok;
 }
 
-bool ld_lock_days(PGconn *conn, int64_t company)
+static bool lock_days(PGconn *conn, int64_t company)
 {
     char id[32];
     snprintf(id, sizeof id, "%lld", (long long)company);
@@ -56,16 +65,20 @@ static const char *replace_sql(ld_kind kind)
     return kind == LD_CLICKS ? "queries/replace_clicks" : "queries/replace_impressions";
 }
 
-bool ld_clear_days(PGconn *conn, int64_t company, ld_kind kind, const idmap *days)
+void ld_replace_days(db_batch *b, int64_t company, ld_kind kind, const idmap *days)
 {
-    return exec_days(conn, company, days, replace_sql(kind), NO_RANGE, true, "UTC",
-                     "delete the days being replaced");
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)company);
+    const char *params[] = {id};
+    db_batch_add(b, "queries/replace_lock", 1, params, "lock the tenant's days");
+    exec_days(NULL, b, company, days, replace_sql(kind), NO_RANGE, true, "UTC",
+              "delete the days being replaced");
 }
 
-bool ld_mark_dirty(PGconn *conn, int64_t company, const idmap *days)
+void ld_mark_dirty(db_batch *b, int64_t company, const idmap *days)
 {
-    return exec_days(conn, company, days, "queries/mark_dirty_days", NO_RANGE, false, NULL,
-                     "mark the changed days");
+    exec_days(NULL, b, company, days, "queries/mark_dirty_days", NO_RANGE, false, NULL,
+              "mark the changed days");
 }
 
 bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t to_day,
@@ -73,12 +86,12 @@ bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t 
 {
     idmap none;
     idmap_init(&none);
-    bool ok = ld_lock_days(conn, company);
+    bool ok = lock_days(conn, company);
     for (ld_kind k = LD_CLICKS; ok && k <= LD_IMPRESSIONS; k++)
-        ok = exec_days(conn, company, &none, replace_sql(k), from_day, to_day, true, time_zone,
-                       "delete the backfilled days");
-    ok = ok && exec_days(conn, company, &none, "queries/mark_dirty_days", from_day, to_day, false,
-                         NULL, "mark the backfilled days");
+        ok = exec_days(conn, NULL, company, &none, replace_sql(k), from_day, to_day, true,
+                       time_zone, "delete the backfilled days");
+    ok = ok && exec_days(conn, NULL, company, &none, "queries/mark_dirty_days", from_day, to_day,
+                         false, NULL, "mark the backfilled days");
     idmap_free(&none);
     return ok;
 }

@@ -107,9 +107,10 @@ static void site_free(site_set *s)
 /*
  * The URLs did not all fit in memory: record the hosts of every URL of the
  * tenant's events on the file's days that the table lacks, read back from
- * the rows (this file's included) in the file's transaction.
+ * the rows (this file's included): appended to `b`, run in the file's
+ * transaction after the COPY.
  */
-static bool site_fill_from_rows(ev_loader *ev)
+static void site_fill_from_rows(ev_loader *ev, db_batch *b)
 {
     int32_t first, last;
     char *days = dayset_literal(&ev->f->days, 1, 0, &first, &last);
@@ -120,10 +121,7 @@ static bool site_fill_from_rows(ev_loader *ev)
     day_format(last, to);
     const char *params[] = {tenant, from, to};
     adr_debug("%s: more distinct site URLs than kept in memory; reading them back", ev->f->path);
-    PGresult *res =
-        db_query(ev->f->conn, "queries/site_hosts_fill_file", 3, params, "record the site hosts");
-    PQclear(res);
-    return res != NULL;
+    db_batch_add(b, "queries/site_hosts_fill_file", 3, params, "record the site hosts");
 }
 
 static int by_bytes(const void *a, const void *b)
@@ -132,24 +130,28 @@ static int by_bytes(const void *a, const void *b)
 }
 
 /*
- * Record the file's URLs and their hosts, in the file's transaction.  Sorted:
- * two loads of one tenant (--jobs) insert shared URLs in the same order, so
- * one waits for the other instead of the two deadlocking.
+ * Record the file's URLs and their hosts: append the statement to `b`, run
+ * in the file's transaction.  Sorted: two loads of one tenant (--jobs)
+ * insert shared URLs in the same order, so one waits for the other instead
+ * of the two deadlocking.
  */
-static bool site_store(ev_loader *ev)
+static void site_store(ev_loader *ev, db_batch *b)
 {
     site_set *s = &ev->sites;
-    if (s->overflow)
-        return site_fill_from_rows(ev);
+    if (s->overflow) {
+        site_fill_from_rows(ev, b);
+        return;
+    }
     if (!s->used)
-        return true;
+        return;
     const char **urls = malloc(s->used * sizeof *urls);
     /* A text[] literal: every element quoted, \\ and " escaped. */
     char *arr = malloc(2 * s->bytes + 3 * s->used + 3), *p = arr;
     if (!arr || !urls) {
         free(urls);
         free(arr);
-        return site_fill_from_rows(ev);
+        site_fill_from_rows(ev, b);
+        return;
     }
     size_t n = 0;
     for (size_t i = 0; i < EV_SITE_SLOTS; i++)
@@ -174,11 +176,8 @@ static bool site_store(ev_loader *ev)
     char tenant[32];
     snprintf(tenant, sizeof tenant, "%lld", (long long)ev->f->tenant);
     const char *params[] = {tenant, arr};
-    PGresult *res =
-        db_query(ev->f->conn, "queries/site_hosts_insert", 2, params, "record the site hosts");
+    db_batch_add(b, "queries/site_hosts_insert", 2, params, "record the site hosts");
     free(arr);
-    PQclear(res);
-    return res != NULL;
 }
 
 static const char *col_name(ld_kind kind, enum ev_col c)
@@ -369,26 +368,36 @@ static int on_row(void *ctx, const csvr_row *row)
     return 0;
 }
 
-static bool load_tenant_ads(ev_loader *ev)
+/* Read the tenant's ads, after the statements already in `first`. */
+static bool load_tenant_ads(ev_loader *ev, db_batch *first)
 {
     char tenant[32];
     snprintf(tenant, sizeof tenant, "%lld", (long long)ev->f->tenant);
     const char *params[] = {tenant};
-    PGresult *res = db_query(ev->f->conn, "queries/tenant_ads", 1, params, "read the tenant's ads");
-    if (!res)
+    int ads = db_batch_add(first, "queries/tenant_ads", 1, params, "read the tenant's ads");
+    int failed = db_batch_run(first);
+    if (failed >= 0) {
+        db_batch_report(first, failed);
         return false;
+    }
+    PGresult *res = first->item[ads].res;
     for (int i = 0; i < PQntuples(res); i++)
         idmap_put(&ev->ads, strtoll(PQgetvalue(res, i, 0), NULL, 10),
                   strtoll(PQgetvalue(res, i, 1), NULL, 10));
-    PQclear(res);
     return true;
 }
 
-bool ld_events_load(ld_file *f, bool dry)
+bool ld_events_load(ld_file *f, bool dry, db_batch *first, db_batch *after)
 {
     ev_loader ev = {.f = f, .dry = dry};
     idmap_init(&ev.ads);
-    bool ok = load_tenant_ads(&ev);
+    db_batch own;
+    if (!first) {
+        db_batch_init(&own, f->stmts);
+        first = &own;
+    }
+    bool ok = load_tenant_ads(&ev, first);
+    db_batch_free(first);
     if (!ok) {
         f->db_error = true;
         return false;
@@ -412,9 +421,8 @@ bool ld_events_load(ld_file *f, bool dry)
             adr_error("row count mismatch after COPY", NULL, NULL);
             f->db_error = true;
             ok = false;
-        } else if (!site_store(&ev)) {
-            f->db_error = true;
-            ok = false;
+        } else {
+            site_store(&ev, after);
         }
         cb_free(&ev.cb);
     }

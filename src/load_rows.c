@@ -90,8 +90,31 @@ const char *ld_gz_hint(const char *path)
                                                      : NULL;
 }
 
+/* ld_stream of f->kept: the same rows, the hash taken when it was read. */
+static bool stream_kept(ld_file *f, csvr_row_fn on_row, void *ctx)
+{
+    csvr_parser *p = csvr_new(on_row, ctx);
+    int stop = 0;
+    for (size_t at = 0; at < f->kept_len && !stop;) {
+        size_t n = f->kept_len - at < LD_READ_CHUNK ? f->kept_len - at : LD_READ_CHUNK;
+        stop = csvr_feed(p, f->kept + at, n);
+        at += n;
+        prog_file_update(f->prog,
+                         (uint64_t)((double)f->kept_disk_size * (double)at / (double)f->kept_len),
+                         f->rows_good + f->rows_rejected);
+    }
+    if (!stop)
+        stop = csvr_finish(p);
+    csvr_free(p);
+    f->bytes = f->kept_len;
+    memcpy(f->sha256, f->kept_sha256, sizeof f->sha256);
+    return !stop && !f->refused;
+}
+
 bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx)
 {
+    if (f->kept)
+        return stream_kept(f, on_row, ctx);
     char err[256];
     lf_reader *r = lf_open(f->path, err, sizeof err);
     if (!r) {

@@ -8,6 +8,7 @@
 #define ADREPORT_LOAD_ROWS_H
 
 #include "adreport/csvrows.h"
+#include "adreport/db.h"
 #include "adreport/idmap.h"
 #include "adreport/loader.h"
 #include "adreport/logfile.h"
@@ -19,6 +20,7 @@
 /* One input file being loaded. */
 typedef struct ld_file {
     PGconn *conn;
+    db_stmts *stmts; /* conn's prepared statements (db.h) */
     const ld_options *opts;
     const char *path;
     const char *name; /* base name, for messages and the rejects file */
@@ -31,6 +33,12 @@ typedef struct ld_file {
     idmap dirty_tenants; /* entity loads: tenants whose rollups must be redone */
     char sha256[LF_SHA256_HEX];
     uint64_t bytes; /* uncompressed bytes read */
+    /* The content as read when it was hashed (a small file), which
+     * ld_stream reads instead of the file; NULL: read the file. */
+    char *kept; /* owned by ld_load_file */
+    size_t kept_len;
+    char kept_sha256[LF_SHA256_HEX];
+    uint64_t kept_disk_size; /* the file's size on disk, for progress */
     /* Set when the file as a whole is refused (bad header, unreadable). */
     bool refused;
     char refuse_detail[512];
@@ -40,8 +48,8 @@ typedef struct ld_file {
 } ld_file;
 
 /*
- * ld_stream - read f->path through the CSV splitter, calling on_row for each
- * row.  Fills f->sha256 and f->bytes.  Returns false when the file could not
+ * ld_stream - read f->path (or f->kept) through the CSV splitter, calling
+ * on_row for each row.  Fills f->sha256 and f->bytes.  Returns false when the file could not
  * be read to its end (f->refused is then set) or a callback stopped it.
  */
 bool ld_stream(ld_file *f, csvr_row_fn on_row, void *ctx);

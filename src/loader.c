@@ -137,8 +137,14 @@ typedef struct load_queue {
 
 typedef struct load_worker_arg {
     load_queue *q;
-    PGconn *conn;
+    db_stmts stmts; /* the worker's connection and its prepared statements */
 } load_worker_arg;
+
+static void worker_init(load_worker_arg *w, load_queue *q, PGconn *conn)
+{
+    w->q = q;
+    db_stmts_init(&w->stmts, conn);
+}
 
 static void add_totals(ld_totals *to, const ld_totals *from)
 {
@@ -166,7 +172,7 @@ static void *load_worker(void *arg)
 
         ld_totals mine = {0};
         ld_result r =
-            ld_load_file(w->conn, q->opts, q->rs, q->list->paths[i], q->list->kinds[i], &mine);
+            ld_load_file(&w->stmts, q->opts, q->rs, q->list->paths[i], q->list->kinds[i], &mine);
 
         pthread_mutex_lock(&q->lock);
         add_totals(q->totals, &mine);
@@ -178,7 +184,7 @@ static void *load_worker(void *arg)
     }
 }
 
-static void run_workers(load_queue *q, PGconn *conn)
+static void run_workers(load_queue *q, load_worker_arg *main_worker)
 {
     size_t files = q->end - q->next;
     /* One transaction is one connection. */
@@ -194,17 +200,17 @@ static void run_workers(load_queue *q, PGconn *conn)
         PGconn *extra = db_connect(q->opts->conninfo);
         if (!extra)
             break; /* already reported; the others carry on */
-        args[started] = (load_worker_arg){q, extra};
+        worker_init(&args[started], q, extra);
         if (pthread_create(&threads[started], NULL, load_worker, &args[started]) != 0) {
             PQfinish(extra);
             break;
         }
         started++;
     }
-    load_worker(&(load_worker_arg){q, conn});
+    load_worker(main_worker);
     for (int j = 0; j < started; j++) {
         pthread_join(threads[j], NULL);
-        PQfinish(args[j].conn);
+        PQfinish(args[j].stmts.conn);
     }
 }
 
@@ -281,13 +287,15 @@ int ld_load_paths(PGconn *conn, const ld_options *opts, char *const *paths, int 
                     .totals = totals};
     pthread_mutex_init(&q.lock, NULL);
     /* Entity files first, one by one: campaigns need their companies. */
+    load_worker_arg main_worker;
+    worker_init(&main_worker, &q, conn);
     q.next = 0;
     q.end = entities;
-    load_worker(&(load_worker_arg){&q, conn});
+    load_worker(&main_worker);
     /* Then the logs, over opts->jobs connections. */
     q.next = entities;
     q.end = list.count;
-    run_workers(&q, conn);
+    run_workers(&q, &main_worker);
     error = error || q.error;
     pthread_mutex_destroy(&q.lock);
     prog_end();

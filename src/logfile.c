@@ -132,22 +132,61 @@ void lf_close(lf_reader *r)
 bool lf_hash_file(const char *path, char out[LF_SHA256_HEX], char *err, size_t errlen,
                   lf_progress_fn on_progress, void *ctx)
 {
+    return lf_hash_file_keep(path, out, err, errlen, on_progress, ctx, 0, NULL, NULL);
+}
+
+bool lf_hash_file_keep(const char *path, char out[LF_SHA256_HEX], char *err, size_t errlen,
+                       lf_progress_fn on_progress, void *ctx, size_t keep_max, char **content,
+                       size_t *content_len)
+{
+    if (content)
+        *content = NULL;
     lf_reader *r = lf_open(path, err, errlen);
     if (!r)
         return false;
     enum { HASH_CHUNK = 1 << 16 };
-    char *buf = adr_xmalloc(HASH_CHUNK);
+    /* Read into `kept` while the content fits keep_max, then (`kept`
+     * dropped) into a scratch buffer: the hash is the reader's either way. */
+    char *kept = NULL, *buf = NULL;
+    size_t len = 0, cap = 0;
+    bool keeping = content && keep_max > 0;
     ssize_t n;
-    while ((n = lf_read(r, buf, HASH_CHUNK)) > 0)
+    for (;;) {
+        if (keeping && len > keep_max) {
+            keeping = false;
+            free(kept);
+            kept = NULL;
+        }
+        if (keeping && cap - len < HASH_CHUNK) {
+            cap = cap ? 2 * cap : HASH_CHUNK;
+            kept = adr_xrealloc(kept, cap);
+        }
+        if (!keeping && !buf)
+            buf = adr_xmalloc(HASH_CHUNK);
+        n = lf_read(r, keeping ? kept + len : buf, HASH_CHUNK);
+        if (n <= 0)
+            break;
+        if (keeping)
+            len += (size_t)n;
         if (on_progress)
             on_progress(ctx, lf_input_offset(r));
+    }
     free(buf);
-    if (n < 0) {
+    if (n < 0)
         snprintf(err, errlen, "%s", lf_error(r));
+    if (n < 0 || len > keep_max) {
+        free(kept);
+        kept = NULL;
+    }
+    if (n < 0) {
         lf_close(r);
         return false;
     }
     lf_sha256_hex(r, out);
     lf_close(r);
+    if (content && kept) {
+        *content = kept;
+        *content_len = len;
+    }
     return true;
 }

@@ -89,4 +89,100 @@ bool db_lost(PGconn *conn);
  */
 int db_try_lock(PGconn *conn, const char *name);
 
+/* --- prepared statements and pipelines ------------------------------------ */
+
+/* Embedded SQL files one db_stmts prepares; more run unprepared. */
+#define DB_STMTS_MAX 16
+
+/*
+ * db_stmts - the embedded statements prepared on one connection, so that a
+ * statement run once per file is parsed and planned once per connection
+ * instead.  The names are unique in the process ("adr<N>_<i>"), so a second
+ * db_stmts on the same connection (a later load on the caller's
+ * connection) never meets the first one's.  Owned by whoever owns the
+ * connection; holds no memory (nothing to free).  Prepared statements
+ * outlive transactions, so a rollback loses none of them.
+ */
+typedef struct db_stmts {
+    PGconn *conn;
+    unsigned long id;                  /* this set's number in the process */
+    const char *names[DB_STMTS_MAX];   /* embedded SQL names, by slot */
+    unsigned char state[DB_STMTS_MAX]; /* prepared, or being prepared */
+    int count;
+} db_stmts;
+
+/* db_stmts_init - an empty set for conn. */
+void db_stmts_init(db_stmts *s, PGconn *conn);
+
+/*
+ * db_query_prepared - db_query through the prepared statement of `sql_name`
+ * (prepared on first use).  Same result and errors as db_query.
+ */
+PGresult *db_query_prepared(db_stmts *s, const char *sql_name, int nparams,
+                            const char *const *params, const char *what);
+
+/* Statements one db_batch holds. */
+#define DB_BATCH_MAX 8
+
+typedef struct db_batch_item {
+    const char *sql_name; /* an embedded SQL file (prepared), or NULL: */
+    const char *command;  /* a short literal command without parameters */
+    int nparams;
+    char **params; /* copies, freed by db_batch_free */
+    const char *what;
+    PGresult *res; /* after db_batch_run: the result, NULL if none came */
+} db_batch_item;
+
+/*
+ * db_batch - statements sent together in one pipeline (libpq pipeline mode,
+ * one Sync): one round trip for all of them, executed in order, stopping
+ * at the first that fails (the server skips the rest).  Fill it with
+ * db_batch_add / db_batch_add_text, run it with db_batch_run, read the
+ * results, db_batch_free.  No COPY in a batch.
+ * Example:
+ *     db_batch b;
+ *     db_batch_init(&b, stmts);
+ *     db_batch_add_text(&b, "BEGIN", "start the file's transaction");
+ *     int ads = db_batch_add(&b, "queries/tenant_ads", 1, params, "read the tenant's ads");
+ *     int failed = db_batch_run(&b);
+ *     if (failed >= 0) db_batch_report(&b, failed); else use(b.item[ads].res);
+ *     db_batch_free(&b);
+ */
+typedef struct db_batch {
+    db_stmts *stmts;
+    int count;
+    db_batch_item item[DB_BATCH_MAX];
+} db_batch;
+
+/* db_batch_init - an empty batch on stmts->conn. */
+void db_batch_init(db_batch *b, db_stmts *stmts);
+
+/*
+ * db_batch_add - append the embedded statement `sql_name` with text
+ * parameters (copied: the caller's may go away).  Returns its index.
+ * More than DB_BATCH_MAX statements is a programming error (abort).
+ */
+int db_batch_add(db_batch *b, const char *sql_name, int nparams, const char *const *params,
+                 const char *what);
+
+/* db_batch_add_text - append a literal command ("BEGIN", "COMMIT"). */
+int db_batch_add_text(db_batch *b, const char *command, const char *what);
+
+/*
+ * db_batch_run - send every statement, wait for every result.  Returns -1
+ * when all succeeded, else the index of the first that failed (its error
+ * result in item[i].res, or NULL when the connection failed); the ones
+ * after it did not run.  Prints nothing: see db_batch_report.
+ */
+int db_batch_run(db_batch *b);
+
+/* db_batch_report - print statement i's failure as db_query would have. */
+void db_batch_report(const db_batch *b, int i);
+
+/* db_batch_sqlstate - the SQLSTATE of statement i's error, or "". */
+const char *db_batch_sqlstate(const db_batch *b, int i);
+
+/* db_batch_free - clear the results and free the copied parameters. */
+void db_batch_free(db_batch *b);
+
 #endif

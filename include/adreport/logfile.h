@@ -58,4 +58,15 @@ typedef void (*lf_progress_fn)(void *ctx, uint64_t input_offset);
 bool lf_hash_file(const char *path, char out[LF_SHA256_HEX], char *err, size_t errlen,
                   lf_progress_fn on_progress, void *ctx);
 
+/*
+ * lf_hash_file_keep - lf_hash_file that also hands back what it read, so
+ * that a small file need not be read (and decompressed) a second time: when
+ * the uncompressed content is at most keep_max bytes, *content is set to
+ * it (malloc'd, the caller frees) and *content_len to its length; else
+ * *content is NULL.  The content is exactly the bytes `out` is the hash of.
+ */
+bool lf_hash_file_keep(const char *path, char out[LF_SHA256_HEX], char *err, size_t errlen,
+                       lf_progress_fn on_progress, void *ctx, size_t keep_max, char **content,
+                       size_t *content_len);
+
 #endif
