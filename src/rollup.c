@@ -85,7 +85,7 @@ static int zones_changed(PGconn *conn, const char *companies, const char *what)
     PGresult *res = db_query(conn, "queries/rollup_zones_changed", 1, params, what);
     if (!res)
         return -1;
-    int changed = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    int changed = strtoull(PQgetvalue(res, 0, 0), NULL, 10) > 0;
     PQclear(res);
     return changed;
 }

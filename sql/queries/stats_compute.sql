@@ -62,7 +62,7 @@ SELECT t.company_id, t.ad_id, t.day, t.campaign_id,
             ELSE 0 END
        , t.reach_sketch, t.clickers_sketch -- @reach
 FROM (
-    SELECT e.company_id, e.ad_id, e.day, a.campaign_id,
+    SELECT e.company_id, e.ad_id, e.day, e.campaign_id,
            count(*) FILTER (WHERE NOT e.is_click) AS impressions,
            count(*) FILTER (WHERE e.is_click) AS clicks,
            coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click), 0) AS impression_cost,
@@ -84,42 +84,46 @@ FROM (
         -- statistics of the (company_id, (time::date), time) index, so it
         -- hashes the claimed days and scans the events once when most of
         -- them are claimed, or looks each day up in the index when few are.
-        -- (Each table joined on its own: statistics do not reach through a
-        -- UNION ALL.)
-        SELECT i.company_id, i.ad_id, d.day, i.site_url, i.cost_per_impression_usd AS cost,
-               i.user_ip, false AS is_click
+        -- Each event's ad gives its campaign.  (Each table is joined to
+        -- the days and to ads on its own: the planner's statistics and the
+        -- (company_id, ad_id) foreign key, from which it estimates the join
+        -- with ads, do not reach through a UNION ALL.)
+        SELECT i.company_id, i.ad_id, a.campaign_id, d.day, i.site_url,
+               i.cost_per_impression_usd AS cost, i.user_ip, false AS is_click
         FROM impressions i
         JOIN adreport_dirty_days d ON d.company_id = i.company_id AND d.day = i.seen_at::date
+        JOIN ads a ON a.company_id = i.company_id AND a.id = i.ad_id
         WHERE d.claim = $1 AND d.time_zone = 'UTC'
       UNION ALL
-        SELECT k.company_id, k.ad_id, d.day, k.site_url, k.cost_per_click_usd,
+        SELECT k.company_id, k.ad_id, a.campaign_id, d.day, k.site_url, k.cost_per_click_usd,
                k.user_ip, true
         FROM clicks k
         JOIN adreport_dirty_days d ON d.company_id = k.company_id AND d.day = k.clicked_at::date
+        JOIN ads a ON a.company_id = k.company_id AND a.id = k.ad_id
         WHERE d.claim = $1 AND d.time_zone = 'UTC'
       UNION ALL
         -- Tenants in another zone: their local day is the window [utc_from,
         -- utc_to), read through the index by the UTC dates it overlaps.
-        SELECT i.company_id, i.ad_id, d.day, i.site_url, i.cost_per_impression_usd,
-               i.user_ip, false
+        SELECT i.company_id, i.ad_id, a.campaign_id, d.day, i.site_url,
+               i.cost_per_impression_usd, i.user_ip, false
         FROM impressions i
         JOIN adreport_dirty_days d
           ON d.company_id = i.company_id
          AND i.seen_at::date >= d.utc_from::date AND i.seen_at::date <= d.utc_to::date
          AND i.seen_at >= d.utc_from AND i.seen_at < d.utc_to
+        JOIN ads a ON a.company_id = i.company_id AND a.id = i.ad_id
         WHERE d.claim = $1 AND d.time_zone <> 'UTC'
       UNION ALL
-        SELECT k.company_id, k.ad_id, d.day, k.site_url, k.cost_per_click_usd,
+        SELECT k.company_id, k.ad_id, a.campaign_id, d.day, k.site_url, k.cost_per_click_usd,
                k.user_ip, true
         FROM clicks k
         JOIN adreport_dirty_days d
           ON d.company_id = k.company_id
          AND k.clicked_at::date >= d.utc_from::date AND k.clicked_at::date <= d.utc_to::date
          AND k.clicked_at >= d.utc_from AND k.clicked_at < d.utc_to
+        JOIN ads a ON a.company_id = k.company_id AND a.id = k.ad_id
         WHERE d.claim = $1 AND d.time_zone <> 'UTC'
     ) e
-    -- Each event's campaign (a hash probe: ads are few).
-    JOIN ads a ON a.company_id = e.company_id AND a.id = e.ad_id
     LEFT JOIN (
         -- The blacklisted (tenant, campaign, site URL) triples of the claimed
         -- tenants: each campaign with a blacklist, with each URL of its
@@ -149,7 +153,7 @@ FROM (
             GROUP BY bl.company_id, bl.id, hh.host
         ) bh
         JOIN adreport_site_hosts sh ON sh.company_id = bh.company_id AND sh.host = bh.host
-    ) b ON b.company_id = e.company_id AND b.campaign_id = a.campaign_id AND b.site_url = e.site_url
-    GROUP BY e.company_id, e.ad_id, e.day, a.campaign_id
+    ) b ON b.company_id = e.company_id AND b.campaign_id = e.campaign_id AND b.site_url = e.site_url
+    GROUP BY e.company_id, e.ad_id, e.day, e.campaign_id
 ) t
 JOIN campaigns c ON c.company_id = t.company_id AND c.id = t.campaign_id
