@@ -2,9 +2,12 @@
 -- holds the UTC days of the changed events; the tenant's days are local days
 -- of its zone (adreport_tenant_settings), and a UTC day overlaps at most two
 -- of them: both are marked (one for a UTC tenant).  GROUP BY: one row per
--- mark, as ON CONFLICT DO UPDATE requires.  DO UPDATE (not DO NOTHING) locks
--- an existing mark, so a rollup that is clearing it waits for this load to
--- commit and then sees its rows.
+-- mark, as ON CONFLICT DO UPDATE requires.  ORDER BY: marks are locked in
+-- day order by every load, so two loads of one tenant wait for each other
+-- and never deadlock (a hashed GROUP BY hands the local days of a zoned
+-- tenant over in any order: seen as a deadlock between two --jobs workers).
+-- DO UPDATE (not DO NOTHING) locks an existing mark, so a rollup that is
+-- clearing it waits for this load to commit and then sees its rows.
 INSERT INTO adreport_dirty_days (company_id, day)
 SELECT $1::bigint, l.day
 FROM unnest($2::date[]) AS d(utc_day)
@@ -15,4 +18,5 @@ CROSS JOIN LATERAL (VALUES
     ((((d.utc_day + 1)::timestamp AT TIME ZONE 'UTC') AT TIME ZONE z.tz
       - interval '1 microsecond')::date)) AS l(day)
 GROUP BY l.day
+ORDER BY l.day
 ON CONFLICT (company_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
