@@ -150,6 +150,30 @@ test_a_backfill_of_local_days_replaces_exactly_their_events() {
     diff -u <(independent 2 Asia/Tokyo) <(stored 2)
 }
 
+# Two --jobs workers loading one zoned tenant's files at once: each file's
+# UTC days mark two local days, and the two loads' marks overlap.  They must
+# take the marks in the same order (they deadlocked when the marks went in
+# hashed order).  Many small files, so the loads overlap many times.
+test_parallel_loads_of_a_zoned_tenant_never_deadlock() {
+    gen "$W/in" 3
+    "$ADR" load -q "$W/in/companies.csv" "$W/in/campaigns.csv" "$W/in/ads.csv"
+    "$ADR" tenant -q --company 3 --time-zone America/New_York
+    $PY - "$W/in/3" <<'PY'
+import os, sys
+d = sys.argv[1]
+for name in os.listdir(d):
+    os.remove(os.path.join(d, name))
+for n in range(240):
+    with open(f"{d}/impressions-part{n:03}.csv", "w") as f:
+        f.write("ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data\n")
+        for day in range(n % 4, n % 4 + 6):
+            f.write(f"1,2026-10-{10 + day:02} 12:00:{n % 60:02},http://s.example/{n},0.001,10.0.3.1,{{}}\n")
+PY
+    assert_exit 0 "$ADR" load -q --jobs 2 "$W/in/3"
+    assert_eq 1440 "$(q "SELECT count(*) FROM impressions WHERE company_id = 3")"
+    assert_eq 10 "$(q "SELECT count(*) FROM adreport_dirty_days WHERE company_id = 3")" "marks"
+}
+
 test_an_unknown_zone_exits_2_and_changes_nothing() {
     set_zones_and_load
     local out rc=0
