@@ -518,8 +518,8 @@ static bool exchange(af_dir *d, char *old, size_t size)
      * name of ours, which a later run removes should we die), then the new
      * one in.  Between the two renames the folder is missing for an
      * instant; a reader never sees old and new files mixed. */
-    int n = snprintf(old, size, "%s/.%s.tmp.%ld.%lu", d->parent, base_name(d->path),
-                     (long)getpid(), next_serial());
+    int n = snprintf(old, size, "%s/.%s.tmp.%ld.%lu", d->parent, base_name(d->path), (long)getpid(),
+                     next_serial());
     if (n < 0 || (size_t)n >= size) {
         old[0] = '\0';
         return dir_fail(d, "name", base_name(d->path), ENAMETOOLONG);

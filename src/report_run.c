@@ -125,7 +125,8 @@ static bool write_files(const rpt_options *o, const rpt_model *m, const char *pa
     if (!ok)
         adr_error(adr_fmt(primary, sizeof primary, "could not write report folder \"%s\"", dir),
                   stage->error, af_hint(stage->error_no));
-    ok = ok && (!(o->formats & RPT_FORMAT_CSV) || rpt_write_csv(m, stage->stage_path, o->csv_bom)) &&
+    ok = ok &&
+         (!(o->formats & RPT_FORMAT_CSV) || rpt_write_csv(m, stage->stage_path, o->csv_bom)) &&
          (!(o->formats & RPT_FORMAT_XLSX) || rpt_write_xlsx(m, stage->stage_path));
     if (ok && !af_dir_swap(stage)) {
         adr_error(adr_fmt(primary, sizeof primary, "could not publish report folder \"%s\"", dir),
