@@ -53,9 +53,10 @@ void rpt_csv_table(FILE *out, const rpt_table *t)
 
 static void report_failure(const af_file *f)
 {
-    char primary[PATH_MAX + 64];
-    adr_error(adr_fmt(primary, sizeof primary, "could not write report \"%s\"", f->path), f->error,
-              af_hint(f->error_no));
+    char primary[PATH_MAX + 64], shown[PATH_MAX];
+    adr_error(adr_fmt(primary, sizeof primary, "could not write report \"%s\"",
+                      af_shown_path(f->path, shown, sizeof shown)),
+              f->error, af_hint(f->error_no));
 }
 
 #define CSV_FILES 3

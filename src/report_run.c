@@ -99,11 +99,18 @@ static void count(worker_pool *p, bool ok)
     prog_item_done(0);
 }
 
-static bool write_files(const rpt_options *o, const rpt_model *m, const char *dir)
+/*
+ * Publish the model's files as folder parent/label, all at once: they are
+ * written into a staging folder beside it, which then trades places with
+ * the old folder (af_dir_swap; formats not written this time are carried
+ * over), so a download of the folder gets every file old or every file new,
+ * also after a crash at any moment.
+ */
+static bool write_files(const rpt_options *o, const rpt_model *m, const char *parent,
+                        const char *dir)
 {
-    char error[PATH_MAX + 64];
-    if (!af_mkdirs(dir, error, sizeof error)) {
-        char primary[PATH_MAX + 64];
+    char error[PATH_MAX + 64], primary[PATH_MAX + 64];
+    if (!af_mkdirs(parent, error, sizeof error)) {
         int err = errno;
         adr_error(adr_fmt(primary, sizeof primary, "could not create report folder \"%s\"", dir),
                   error, af_hint(err));
@@ -113,8 +120,21 @@ static bool write_files(const rpt_options *o, const rpt_model *m, const char *di
      * files while they are replaced, and hashed again once published. */
     if (!manifest_withdraw(m->company_id, o->out_dir, m->period.label))
         return false;
-    bool ok = (!(o->formats & RPT_FORMAT_CSV) || rpt_write_csv(m, dir, o->csv_bom)) &&
-              (!(o->formats & RPT_FORMAT_XLSX) || rpt_write_xlsx(m, dir));
+    af_dir *stage = adr_xmalloc(sizeof *stage);
+    bool ok = af_dir_stage(stage, parent, m->period.label);
+    if (!ok)
+        adr_error(adr_fmt(primary, sizeof primary, "could not write report folder \"%s\"", dir),
+                  stage->error, af_hint(stage->error_no));
+    ok = ok &&
+         (!(o->formats & RPT_FORMAT_CSV) || rpt_write_csv(m, stage->stage_path, o->csv_bom)) &&
+         (!(o->formats & RPT_FORMAT_XLSX) || rpt_write_xlsx(m, stage->stage_path));
+    if (ok && !af_dir_swap(stage)) {
+        adr_error(adr_fmt(primary, sizeof primary, "could not publish report folder \"%s\"", dir),
+                  stage->error, af_hint(stage->error_no));
+        ok = false;
+    }
+    af_dir_abort(stage); /* removes the staging folder unless published */
+    free(stage);
     /* On failure too: the folder's previous files are listed again. */
     return manifest_update(m->company_id, o->out_dir, ok ? m : NULL) && ok;
 }
@@ -123,15 +143,16 @@ static bool write_files(const rpt_options *o, const rpt_model *m, const char *di
 static bool do_job(PGconn *conn, const rpt_options *o, const report_job *job)
 {
     double start = adr_now();
-    char dir[PATH_MAX], label[64];
+    char parent[PATH_MAX], dir[PATH_MAX], label[64];
     prog_item_begin(
         adr_fmt(label, sizeof label, "company %" PRId64 " %s", job->company_id, job->period.label));
     size_t out_len = strlen(o->out_dir);
     while (out_len > 1 && o->out_dir[out_len - 1] == '/')
         out_len--;
     /* Only numbers and dates: no tenant-controlled text in a path. */
-    if (snprintf(dir, sizeof dir, "%.*s/%" PRId64 "/%s", (int)out_len, o->out_dir, job->company_id,
-                 job->period.label) >= (int)sizeof dir) {
+    if (snprintf(parent, sizeof parent, "%.*s/%" PRId64, (int)out_len, o->out_dir,
+                 job->company_id) >= (int)sizeof parent ||
+        snprintf(dir, sizeof dir, "%s/%s", parent, job->period.label) >= (int)sizeof dir) {
         adr_error("could not write report: the output folder name is too long", o->out_dir, NULL);
         sum_report(job->company_id, job->period.label, NULL, false);
         return false;
@@ -141,7 +162,7 @@ static bool do_job(PGconn *conn, const rpt_options *o, const report_job *job)
         sum_report(job->company_id, job->period.label, NULL, false);
         return false;
     }
-    bool ok = write_files(o, &model, dir);
+    bool ok = write_files(o, &model, parent, dir);
     sum_report(job->company_id, job->period.label, dir, ok);
     if (ok)
         adr_info("report of company %" PRId64 " for %s: %d campaigns, %d ads, %d daily rows -> "

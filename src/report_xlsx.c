@@ -540,9 +540,10 @@ static const char *xlsx_strerror(lxw_error err, char *buf, size_t size)
 
 static void report_failure(const af_file *f, const char *detail, int err)
 {
-    char primary[PATH_MAX + 64];
-    adr_error(adr_fmt(primary, sizeof primary, "could not write report \"%s\"", f->path), detail,
-              af_hint(err));
+    char primary[PATH_MAX + 64], shown[PATH_MAX];
+    adr_error(adr_fmt(primary, sizeof primary, "could not write report \"%s\"",
+                      af_shown_path(f->path, shown, sizeof shown)),
+              detail, af_hint(err));
 }
 
 bool rpt_write_xlsx(const rpt_model *m, const char *dir)

@@ -245,7 +245,8 @@ test_kill_9_during_load_or_run_leaves_whole_files_and_a_rerun_is_exact() {
 # not on disk as listed (check_manifest.py).  Kills land
 #  (a) by strace, at each rename() of a report of four tenants in turn: the
 #      moments between publishing one file of a folder and the next, where a
-#      mix would show, hit every time and not by luck;
+#      mix would show, hit every time and not by luck; then the same at each
+#      folder swap (renameat2) and removal of a swapped-out folder;
 #  (b) at random moments of a report of all ten tenants: at least 10 trials,
 #      more (at most 30) until 3 kills were caught mid-write.
 # A check counts a kill as landed mid-write only on evidence left by the
@@ -309,6 +310,29 @@ test_kill_9_during_report_leaves_old_or_new_files() {
             *midwrite=yes) ;;
             *) fail "killed at rename $k, yet no trace of a report being written: $res" ;;
             esac
+        done
+        # The same at each folder swap (renameat2) and each step of removing
+        # the swapped-out old folder (unlinkat, rmdir): the moments a folder
+        # changes hands.
+        local call n
+        for call in renameat2 unlinkat rmdir; do
+            fresh_copy_of_old
+            strace -f -qq -o "$W/trace" -e trace=$call "$ADR" report -q "${four[@]}" --month 2026-11 --out "$W/rep"
+            n=$(grep -c "$call(" "$W/trace" || true)
+            echo "a report of four tenants makes $n $call calls"
+            [ "$n" -ge 4 ] || fail "only $n $call calls traced"
+            for ((k = 1; k <= n / workers; k++)); do
+                fresh_copy_of_old
+                rc=$(exit_status strace -f -qq -o /dev/null -e trace=$call -e inject=$call:signal=KILL:when=$k \
+                    "$ADR" report -q "${four[@]}" --month 2026-11 --out "$W/rep")
+                assert_eq 137 "$rc" "exit status of the report killed at $call $k"
+                res=$(report_kill_check "$W/rep" "killed at $call $k")
+                echo "killed at $call $k: $res"
+                case "$res" in
+                *midwrite=yes) ;;
+                *) fail "killed at $call $k, yet no trace of a report being written: $res" ;;
+                esac
+            done
         done
     else
         echo "strace missing or not allowed here: random kills only"

@@ -524,6 +524,56 @@ test_stale_temporary_files_of_a_killed_run_are_removed() {
     assert_eq "" "$(find "$W/out" -name '*.tmp.*')"
 }
 
+# A folder is published whole (staged beside it, then swapped in): a report
+# of some formats keeps the files of the others, hard-linked from the old
+# folder, and leaves no staging or old folder behind.
+test_format_csv_after_csv_and_xlsx_keeps_the_xlsx() {
+    seed
+    "$ADR" report -q --company 1 --month 2024-03 --out "$W/out"
+    local d="$W/out/1/2024-03" xlsx csv
+    xlsx=$(sha256sum <"$d/performance.xlsx")
+    csv=$(sha256sum <"$d/campaigns.csv")
+    q "UPDATE ad_daily_stats SET impressions = impressions + 1 WHERE company_id = 1"
+    "$ADR" report -q --company 1 --month 2024-03 --format csv --out "$W/out"
+    assert_eq "$xlsx" "$(sha256sum <"$d/performance.xlsx")" "performance.xlsx after --format csv"
+    [ "$csv" != "$(sha256sum <"$d/campaigns.csv")" ] || fail "campaigns.csv was not rewritten"
+    assert_eq "ads.csv campaigns.csv daily.csv performance.xlsx" "$(ls "$d" | tr '\n' ' ' | sed 's/ $//')"
+    assert_eq "" "$(find "$W/out" -name '.*')" "staging or old folders left"
+    assert_contains "$($PY tests/check_manifest.py "$W/out/1" --folder 2024-03)" '"performance.xlsx"'
+    # And the other way round.
+    "$ADR" report -q --company 1 --month 2024-03 --format xlsx --out "$W/out"
+    assert_eq 4 "$(ls "$d" | wc -l)" "files after --format xlsx"
+    $PY tests/check_manifest.py "$W/out/1" >/dev/null
+}
+
+# A report killed mid-write leaves its staging folder .<month>.tmp.<pid>.<serial>
+# (or, killed after the swap, the old folder under that name); the next report
+# of that month, and the next run for any month, removes it once its process
+# is gone, and never one of a live process.
+test_stale_staging_folder_of_a_dead_pid_is_removed() {
+    seed
+    "$ADR" report -q --company 1 --month 2024-03 --out "$W/out"
+    sleep 0 &
+    local gone=$!
+    wait
+    mkdir -p "$W/out/1/.2024-03.tmp.$gone.3" "$W/out/1/.2024-02.tmp.$gone.4" "$W/out/1/.2024-03.tmp.$$.5"
+    echo partial >"$W/out/1/.2024-03.tmp.$gone.3/campaigns.csv"
+    echo partial >"$W/out/1/.2024-03.tmp.$gone.3/.ads.csv.tmp.$gone.9"
+    echo old >"$W/out/1/.2024-02.tmp.$gone.4/ads.csv"
+    echo live >"$W/out/1/.2024-03.tmp.$$.5/ads.csv"
+    "$ADR" report -q --company 1 --month 2024-03 --out "$W/out"
+    [ ! -e "$W/out/1/.2024-03.tmp.$gone.3" ] || fail "a dead report's staging folder was kept"
+    [ -e "$W/out/1/.2024-02.tmp.$gone.4/ads.csv" ] || fail "another month's folder was touched"
+    [ -e "$W/out/1/.2024-03.tmp.$$.5/ads.csv" ] || fail "a live writer's staging folder was removed"
+    $PY tests/check_manifest.py "$W/out/1" >/dev/null
+    # run removes those of every month.
+    mkdir -p "$W/incoming"
+    "$ADR" run -q --incoming "$W/incoming" --reports "$W/out" --rejects "$W/rej" || true
+    [ ! -e "$W/out/1/.2024-02.tmp.$gone.4" ] || fail "run kept a dead report's old folder"
+    [ -e "$W/out/1/.2024-03.tmp.$$.5/ads.csv" ] || fail "run removed a live writer's staging folder"
+    assert_eq 4 "$(ls "$W/out/1/2024-03" | wc -l)" "the published folder's files"
+}
+
 test_unknown_company_exits_1() {
     seed
     local out rc=0

@@ -24,6 +24,12 @@
  *
  * Several files can be published together: af_sync() each one, and only when
  * all succeeded af_publish() them.
+ *
+ * A whole folder is published with af_dir_stage(), af_dir_swap() and
+ * af_dir_abort() (below): its files are written (with af_open, af_publish as
+ * above) into a hidden staging folder ".<name>.tmp.<pid>.<serial>" beside
+ * it, which then trades places with the old folder in one rename, so a
+ * reader of the folder sees every file old or every file new, never a mix.
  */
 #ifndef ADREPORT_ATOMIC_FILE_H
 #define ADREPORT_ATOMIC_FILE_H
@@ -114,13 +120,88 @@ const char *af_hint(int error_no);
 bool af_mkdirs(const char *path, char *error, size_t size);
 
 /*
+ * af_shown_path - path as a user should read it: a staging folder's name
+ * (".2026-11.tmp.<pid>.<serial>", see af_dir_stage) in it becomes the final
+ * folder's ("2026-11"), so a message names the file the user knows.  Writes
+ * to buf (size bytes) and returns it.
+ *
+ *     char shown[PATH_MAX];
+ *     adr_error(..., af_shown_path(f.path, shown, sizeof shown), ...);
+ */
+const char *af_shown_path(const char *path, char *buf, size_t size);
+
+/*
  * af_remove_stale_tree - remove every ".<name>.tmp.<pid>.<serial>" (or
  * ".<name>.tmp.<pid>", as earlier versions named them) whose process is
  * gone in dir and the folders below it, `depth` levels deep (2 for
- * reports/<company_id>/<period>/).  A killed report's temporaries then go at
+ * reports/<company_id>/<period>/): such a file is unlinked, such a folder
+ * (a staging folder or an old folder being removed, see af_dir_swap) is
+ * removed with the files in it.  A killed report's temporaries then go at
  * the next run, not when that tenant-month is written again.  Symbolic links
  * are not followed.  Example: af_remove_stale_tree("reports", 2).
  */
 void af_remove_stale_tree(const char *dir, int depth);
+
+/* ---- publishing a folder ------------------------------------------------ */
+
+/* One folder being published.  Fields are read-only for callers. */
+typedef struct af_dir {
+    char parent[PATH_MAX];     /* the folder holding it, as given */
+    char path[PATH_MAX];       /* the final folder: parent/name */
+    char stage_path[PATH_MAX]; /* the staging folder: parent/.name.tmp.<pid>.<serial> */
+    bool pending;              /* the staging folder may exist: af_dir_abort removes it */
+    int error_no;              /* errno of the failure, for af_hint */
+    char error[AF_ERROR_MAX];  /* why the last call failed, e.g.
+                                  `link "performance.xlsx": Operation not permitted` */
+} af_dir;
+
+/*
+ * af_dir_stage - create the empty staging folder parent/.name.tmp.<pid>.<serial>
+ * (mode 0755 less the umask) for a new version of folder parent/name, after
+ * removing the staging and old folders of `name` left by processes that are
+ * gone.  parent must exist; parent/name need not.  Write the new files into
+ * d->stage_path (af_open/af_reserve with dir = d->stage_path, af_sync,
+ * af_publish: a file renamed into a staging folder skips the folder fsync,
+ * which af_dir_swap does once for all of them), then af_dir_swap().
+ * Returns false and fills d->error on failure; nothing is left behind then.
+ *
+ *     af_dir d;
+ *     if (!af_dir_stage(&d, "reports/7", "2026-11")) ...report d.error...
+ *     ok = write_the_files(d.stage_path) && af_dir_swap(&d);
+ *     if (!ok) ...report...;
+ *     af_dir_abort(&d);
+ */
+bool af_dir_stage(af_dir *d, const char *parent, const char *name);
+
+/*
+ * af_dir_swap - publish the staging folder as parent/name, in one rename:
+ *  1. carry over: every visible (not dot-named) file of the old folder that
+ *     the staging folder lacks is hard-linked into it (link(), no copy), so
+ *     files not written this time (--format csv keeps performance.xlsx)
+ *     stay.  An old folder holding a sub-folder is refused (EISDIR): it is
+ *     not a report folder;
+ *  2. fsync the staging folder;
+ *  3. renameat2(RENAME_EXCHANGE) it with the old folder (plain rename when
+ *     there is none yet), then fsync parent, so the swap survives a crash;
+ *  4. remove the old folder, now under the staging name.
+ * Steps 1-3 hold an flock on parent (as manifest updates do), so two
+ * processes publishing the same folder never carry over from a folder that
+ * the other is swapping away.  A reader opening files of parent/name sees the
+ * complete old folder or the complete new one.  Where the file system cannot
+ * exchange (EINVAL, ENOSYS, EOPNOTSUPP) the old folder is renamed aside and
+ * the staging folder into place: then for an instant there is no folder,
+ * still never a mix.  Returns false and fills d->error on failure; the old
+ * folder is then as it was and af_dir_abort() removes the staging folder.  A
+ * failure to remove the old folder afterwards is not one (the next run's
+ * af_remove_stale_tree or af_dir_stage removes it).
+ */
+bool af_dir_swap(af_dir *d);
+
+/*
+ * af_dir_abort - give up: remove the staging folder and the files in it.
+ * Safe to call at any point, also after a successful af_dir_swap (then a
+ * no-op).
+ */
+void af_dir_abort(af_dir *d);
 
 #endif

@@ -16,7 +16,9 @@
  *     OUT/<company_id>/<YYYY-MM>/{campaigns,ads,daily}.csv, performance.xlsx
  *     OUT/<company_id>/<from>_<to>/...                     (--from/--to)
  *
- * Every file is published atomically (see atomic_file.h).
+ * Every folder is published atomically, whole: rpt_run writes its files into
+ * a staging folder that then trades places with the old one (af_dir_swap in
+ * atomic_file.h), so a folder is all old files or all new ones.
  */
 #ifndef ADREPORT_REPORT_H
 #define ADREPORT_REPORT_H
