@@ -41,8 +41,15 @@
  * touch the server).  Hash-first stays.  What one pass would have saved is
  * mostly had anyway: a file up to LD_KEEP_MAX is read from disk once (kept
  * from the hashing pass), and the pre-checks share one round trip.  With
- * those and the batched statements, against main's loader in the same
- * invocation: first load --jobs 1 x0.72, --jobs 2 x0.82, rerun x0.93.
+ * those and the batched, prepared statements (issue #12), against the
+ * loader before them, measured in the same invocations (medians; columns:
+ * two benches of 300 tenants, 3 runs each, and 2000 tenants = 12000 files,
+ * 2 runs):
+ *
+ *                         after / before        after / psql \copy  (before / psql)
+ *   first load --jobs 1   x0.72  x0.78  x0.75   x1.29  x1.22  x1.35  (x1.80 x1.57 x1.80)
+ *   first load --jobs 2   x0.82  x0.86  x0.81   x1.12  x0.94  x0.95  (x1.29 x1.11 x1.18)
+ *   rerun, all loaded     x0.93  x0.93  x0.85
  */
 #include "load_file.h"
 

@@ -15,6 +15,12 @@
 #   BENCH_LOG_STATEMENTS=1   also count the statements per file
 #                      (log_min_duration_statement=0 for one load of ADR)
 #
+# Issue #18's one-pass prototype (hash while loading, decide at commit) is
+# commit 5aba335: build it in a worktree and pass it as ADR_B, e.g.
+#   git worktree add /tmp/onepass 5aba335 && make -C /tmp/onepass &&
+#   ADR_B=/tmp/onepass/build/rel/adreport tests/bench/perfile.sh
+# The numbers of both issues are at the top of src/load_file.c.
+#
 # Measured, for each binary: `load --jobs 1` and `load` (--jobs 2) of all the
 # files into a fresh database (with the entity files already loaded), and
 # `load` of the same files again (everything already loaded: the nightly
