@@ -7,6 +7,7 @@
 #include "adreport/common.h"
 #include "adreport/days.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 static int by_day(const void *a, const void *b)
@@ -47,4 +48,19 @@ char *dayset_literal(const idmap *set, int32_t from, int32_t to, int32_t *min, i
     *max = n ? days[n - 1] : 0;
     free(days);
     return out;
+}
+
+void dayset_bounds(const idmap *set, int32_t *min, int32_t *max)
+{
+    size_t pos = 0;
+    int64_t day, one;
+    bool any = false;
+    *min = *max = 0;
+    while (idmap_next(set, &pos, &day, &one)) {
+        if (!any || day < *min)
+            *min = (int32_t)day;
+        if (!any || day > *max)
+            *max = (int32_t)day;
+        any = true;
+    }
 }

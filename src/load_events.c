@@ -113,8 +113,7 @@ static void site_free(site_set *s)
 static void site_fill_from_rows(ev_loader *ev, db_batch *b)
 {
     int32_t first, last;
-    char *days = dayset_literal(&ev->f->days, 1, 0, &first, &last);
-    free(days);
+    dayset_bounds(&ev->f->days, &first, &last);
     char tenant[32], from[DAY_STR], to[DAY_STR];
     snprintf(tenant, sizeof tenant, "%lld", (long long)ev->f->tenant);
     day_format(first, from);

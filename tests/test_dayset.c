@@ -186,6 +186,24 @@ static void many_days_are_sorted_and_unique(void **state)
     idmap_free(&set);
 }
 
+static void bounds_are_the_first_and_last_day_and_zero_when_empty(void **state)
+{
+    (void)state;
+    idmap set;
+    idmap_init(&set);
+    int32_t lo = 7, hi = 7;
+    dayset_bounds(&set, &lo, &hi);
+    assert_int_equal(lo, 0);
+    assert_int_equal(hi, 0);
+    idmap_put(&set, ymd(2026, 11, 3), 1);
+    idmap_put(&set, ymd(1999, 12, 31), 1);
+    idmap_put(&set, ymd(2026, 11, 1), 1);
+    dayset_bounds(&set, &lo, &hi);
+    assert_int_equal(lo, ymd(1999, 12, 31));
+    assert_int_equal(hi, ymd(2026, 11, 3));
+    idmap_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +218,7 @@ int main(void)
         cmocka_unit_test(values_of_the_set_are_ignored),
         cmocka_unit_test(the_set_is_left_unchanged),
         cmocka_unit_test(many_days_are_sorted_and_unique),
+        cmocka_unit_test(bounds_are_the_first_and_last_day_and_zero_when_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

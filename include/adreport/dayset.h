@@ -21,4 +21,13 @@
  */
 char *dayset_literal(const idmap *set, int32_t from, int32_t to, int32_t *min, int32_t *max);
 
+/*
+ * dayset_bounds - the first and last day of `set` in *min and *max (both 0
+ * for an empty set), without building the literal.
+ *
+ *     int32_t first, last;
+ *     dayset_bounds(&days, &first, &last);
+ */
+void dayset_bounds(const idmap *set, int32_t *min, int32_t *max);
+
 #endif
