@@ -146,7 +146,15 @@ FROM (
                         CROSS JOIN unnest(cp.blacklisted_site_urls) AS u(url)) h
                   WHERE h.host <> ''
                   GROUP BY h.company_id, h.id) bl
-            JOIN (SELECT company_id, host FROM adreport_site_hosts GROUP BY company_id, host) hh
+            JOIN (
+                -- The claimed tenants' distinct hosts (not every tenant's:
+                -- a rollup of one tenant reads that tenant's).
+                SELECT sh.company_id, sh.host
+                FROM adreport_site_hosts sh
+                JOIN (SELECT company_id FROM adreport_dirty_days WHERE claim = $1
+                      GROUP BY company_id) ct ON ct.company_id = sh.company_id
+                GROUP BY sh.company_id, sh.host
+            ) hh
               ON hh.company_id = bl.company_id AND '.' || hh.host LIKE ANY (bl.patterns)
             -- (Grouped, so that the planner tests hosts before it joins
             -- them back to URLs, not once per URL.)
