@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# samples/pg.sh start|stop|env DIR - a private PostgreSQL 15 inside DIR.
+# samples/pg.sh start|stop|crash|env DIR - a private PostgreSQL 15 inside DIR.
 #
 # Unix socket in DIR, no TCP port, trust auth for the local OS user.  Under
 # root the server runs as the "postgres" OS user, because PostgreSQL refuses
 # to run as root.  `env` prints the PG* exports that reach it.
 set -euo pipefail
-cmd=${1:?start|stop|env}
+cmd=${1:?start|stop|crash|env}
 DIR=$(realpath -m "${2:?data folder}")
 BIN=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
 [ -x "$BIN/initdb" ] || BIN=/usr/lib/postgresql/15/bin
@@ -47,6 +47,14 @@ start)
 stop)
     if [ -f "$DIR/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
         as_owner "$BIN/pg_ctl" -D "$DIR" -w -s -m fast stop
+    fi
+    ;;
+crash)
+    # Immediate shutdown: what a power cut leaves of the server (WAL not yet
+    # written out is lost; recovery replays the rest at the next start).
+    # For the fault tests.
+    if [ -f "$DIR/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
+        as_owner "$BIN/pg_ctl" -D "$DIR" -w -s -m immediate stop
     fi
     ;;
 env)

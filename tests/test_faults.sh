@@ -435,6 +435,79 @@ test_postgres_fast_shutdown_during_load_exits_1_and_a_rerun_is_exact() {
     assert_exact load "$want_fp"
 }
 
+# The loader commits asynchronously and makes its commits durable before it
+# archives a file (loader.c, "Durability").  An immediate shutdown loses the
+# WAL the server had not written out; no file the run archived may be among
+# what it lost, and the rerun loads every other file exactly once.
+test_postgres_crash_during_run_loses_no_archived_file_and_a_rerun_is_exact() {
+    if [ -z "${ADR_PGDATA:-}" ] || [ ! -f "$ADR_PGDATA/data/PG_VERSION" ]; then
+        skip "ADR_PGDATA does not name the test server's folder"
+    fi
+    local pgdata=$ADR_PGDATA/data
+    trap 'samples/pg.sh start "'"$pgdata"'" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
+    seed_entities
+    # 10 tenants x 60 files of 5 rows; file N's rows carry "f<N>" in their URL.
+    $PY - "$W/in" "$NTENANTS" <<'PY'
+import os, sys
+out, nten = sys.argv[1], int(sys.argv[2])
+n = 0
+for t in range(1, nten + 1):
+    os.makedirs(f"{out}/{t}")
+    for k in range(60):
+        n += 1
+        with open(f"{out}/{t}/impressions-{k:03d}.csv", "w") as f:
+            f.write("ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data\n")
+            for i in range(5):
+                f.write(f"{1 + i % 3},2026-11-{1 + k % 28:02d} 10:00:0{i},http://f{n}.example/,0.01,10.0.0.{i},{{}}\n")
+PY
+    local total
+    total=$(find "$W/in" -name '*.csv' | wc -l)
+    mkdir -p "$W/arch"
+    "$ADR" run -q --incoming "$W/in" --archive "$W/arch" --reports "$W/rep" --rejects "$W/rej" \
+        >"$W/run.log" 2>&1 &
+    local pid=$! i rc=0
+    # Crash the server once some files are archived and others are loading.
+    for ((i = 0; i < 1000; i++)); do
+        [ "$(find "$W/arch" -name '*.csv' | wc -l)" -ge 1 ] && break
+        sleep 0.01
+    done
+    samples/pg.sh crash "$pgdata"
+    wait "$pid" || rc=$?
+    samples/pg.sh start "$pgdata"
+    case "$(cat "$W/run.log")" in *egmentation* | *"core dumped"* | *Sanitizer*) fail "crash: $(cat "$W/run.log")" ;; esac
+    local archived
+    archived=$(find "$W/arch" -name '*.csv' | wc -l)
+    [ "$archived" -lt "$total" ] || fail "the run had archived every file before the crash"
+    [ "$rc" != 0 ] || fail "exit 0 from a run whose server crashed"
+    echo "$archived of $total files archived before the crash (exit $rc)"
+    # Every archived file's rows are in the database, whole.
+    local missing
+    missing=$(find "$W/arch" -name '*.csv' -exec tail -n +2 {} + | grep -o 'http://f[0-9]*\.example/' |
+        sort -u | $PY -c '
+import sys, subprocess
+want = [l.strip() for l in sys.stdin if l.strip()]
+have = set(subprocess.run(["psql", "-XAtq", "-c", "SELECT DISTINCT site_url FROM impressions"],
+                          capture_output=True, text=True, check=True).stdout.split())
+print(len([u for u in want if u not in have]))')
+    assert_eq 0 "$missing" "archived files whose rows the crash lost"
+    # The rerun loads the rest; every file exactly once.
+    local rc2=75
+    for ((i = 0; i < 40 && rc2 == 75; i++)); do
+        rc2=0
+        "$ADR" run -q --incoming "$W/in" --archive "$W/arch" --reports "$W/rep" --rejects "$W/rej" \
+            >"$W/rerun.log" 2>&1 || rc2=$?
+        [ "$rc2" != 75 ] || sleep 0.25
+    done
+    assert_eq 0 "$rc2" "exit code of the rerun: $(cat "$W/rerun.log")"
+    assert_eq "$total" "$(find "$W/arch" -name '*.csv' | wc -l)" "files archived after the rerun"
+    assert_eq "$total 5 5 $((total * 5))" \
+        "$(q "SELECT concat_ws(' ', count(*), min(n), max(n), sum(n))
+              FROM (SELECT site_url, count(*) n FROM impressions GROUP BY 1) s")" \
+        "rows per file after the rerun (files, min, max, rows)"
+    assert_eq "$total" "$(q "SELECT count(*) FROM adreport_loaded_files WHERE kind = 'impressions'")" \
+        "ledger rows"
+}
+
 # --- full disks and unwritable folders --------------------------------------
 
 # mount_tmpfs DIR - a 256 KiB tmpfs; skips the test when that is not possible.
