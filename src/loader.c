@@ -157,9 +157,9 @@ void ld_print_totals(const ld_totals *t)
 #define LD_SYNC_EVERY 64
 
 typedef struct ld_durability {
-    bool async;               /* file transactions commit asynchronously */
-    char level[16];           /* the session's synchronous_commit, restored at the end */
-    char *barrier;            /* load_durable.sql with that level */
+    bool async;     /* file transactions commit asynchronously */
+    char level[16]; /* the session's synchronous_commit, restored at the end */
+    char *barrier;  /* load_durable.sql with that level */
 } ld_durability;
 
 /* The outcomes a worker holds until its commits are durable. */
