@@ -5,6 +5,9 @@
 #include "adreport/common.h"
 #include "adreport/summary.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +43,19 @@ int main(int argc, char **argv)
     /* Line-buffered, so progress on stderr and results on stdout interleave
      * in order in logs and cron mail. */
     setvbuf(stdout, NULL, _IOLBF, 0);
+#ifdef __GLIBC__
+    /*
+     * Fixed malloc thresholds.  Every workbook part libxlsxwriter deflates
+     * allocates zlib's state (about 270 KiB): above glibc's default mmap
+     * threshold, so each one was mapped, zeroed by page faults and unmapped,
+     * and with worker threads each unmap is a TLB shootdown on every core
+     * (2000 tenants' reports: 7.5 s of system time, 4.5 s with these).
+     * Below 1 MiB from the heap, which keeps up to 16 MiB of free memory
+     * before it gives it back: peak RSS is unchanged (12 MiB).
+     */
+    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
+#endif
     if (argc < 2) {
         usage(stderr);
         return ADR_EXIT_USAGE;

@@ -50,11 +50,14 @@
 
 /*
  * Reports written at once by rpt_run: one worker thread and one database
- * connection each, so at most this many models are in memory.  Two: the
- * project's machines have two cores, and a worker alternates between the
- * server's queries and its own file work, so two keep both cores busy.
+ * connection each, so at most this many models are in memory.  Four on the
+ * project's two-core machines: a worker alternates between the server's
+ * queries, its own file work and waiting for its ten fsyncs (four files,
+ * the folder swap, the manifest twice), so two per core keep both cores
+ * busy while the others wait (2000 tenants' reports: 9.3-9.8 s against
+ * 11.6-11.9 s with two; peak RSS 14 MiB against 12 MiB).
  */
-#define RPT_WORKERS 2
+#define RPT_WORKERS 4
 
 /* A report period: a calendar month or an inclusive range of UTC days. */
 typedef struct rpt_period {
