@@ -390,13 +390,20 @@ test_kill_9_while_writing_xlsx_leaves_no_visible_stray_file() {
 
 # --- PostgreSQL stops --------------------------------------------------------
 
-test_postgres_fast_shutdown_during_load_exits_1_and_a_rerun_is_exact() {
+# stoppable_server - set pgdata to the test server's data folder (skip the
+# test without ADR_PGDATA), and bring the server back when the test ends,
+# whatever happens in it: later tests share it.
+stoppable_server() {
     if [ -z "${ADR_PGDATA:-}" ] || [ ! -f "$ADR_PGDATA/data/PG_VERSION" ]; then
         skip "ADR_PGDATA does not name the test server's folder"
     fi
-    local pgdata=$ADR_PGDATA/data
-    # Later tests share the server: bring it back whatever happens here.
+    pgdata=$ADR_PGDATA/data
     trap 'samples/pg.sh start "'"$pgdata"'" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
+}
+
+test_postgres_fast_shutdown_during_load_exits_1_and_a_rerun_is_exact() {
+    local pgdata
+    stoppable_server
     seed_entities
     q "SELECT 1" >/dev/null
     local want_fp
@@ -440,11 +447,8 @@ test_postgres_fast_shutdown_during_load_exits_1_and_a_rerun_is_exact() {
 # WAL the server had not written out; no file the run archived may be among
 # what it lost, and the rerun loads every other file exactly once.
 test_postgres_crash_during_run_loses_no_archived_file_and_a_rerun_is_exact() {
-    if [ -z "${ADR_PGDATA:-}" ] || [ ! -f "$ADR_PGDATA/data/PG_VERSION" ]; then
-        skip "ADR_PGDATA does not name the test server's folder"
-    fi
-    local pgdata=$ADR_PGDATA/data
-    trap 'samples/pg.sh start "'"$pgdata"'" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
+    local pgdata
+    stoppable_server
     seed_entities
     # 10 tenants x 60 files of 5 rows; file N's rows carry "f<N>" in their URL.
     $PY - "$W/in" "$NTENANTS" <<'PY'
