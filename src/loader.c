@@ -269,10 +269,11 @@ static bool dur_begin(PGconn *conn, const ld_options *opts, ld_durability *dur)
     if (!res)
         return false;
     const char *level = PQgetvalue(res, 0, 0);
+    bool citus = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
     /* Only the server's own names of the setting go into the statement. */
     static const char *const levels[] = {"on", "local", "remote_write", "remote_apply"};
-    for (size_t k = 0; k < sizeof levels / sizeof *levels; k++)
-        if (strcmp(level, levels[k]) == 0 && strcmp(PQgetvalue(res, 0, 1), "t") != 0) {
+    for (size_t k = 0; k < sizeof levels / sizeof *levels && !citus; k++)
+        if (strcmp(level, levels[k]) == 0) {
             dur->async = true;
             snprintf(dur->level, sizeof dur->level, "%s", levels[k]);
         }
