@@ -204,7 +204,6 @@ static void add_totals(ld_totals *to, const ld_totals *from)
     to->bytes += from->bytes;
 }
 
-/* Take files off the queue until it is empty or a fatal error stops all. */
 /*
  * Make the worker's held outcomes durable (the barrier), then hand them to
  * on_done.  A failed barrier hands on none: those files stay where they are.
@@ -226,6 +225,7 @@ static void settle(load_worker_arg *w)
     w->pending.count = 0;
 }
 
+/* Take files off the queue until it is empty or a fatal error stops all. */
 static void *load_worker(void *arg)
 {
     load_worker_arg *w = arg;
@@ -254,6 +254,12 @@ static void *load_worker(void *arg)
         if (++w->pending.count == LD_SYNC_EVERY || !q->dur->async)
             settle(w);
     }
+}
+
+/* A loader connection's file transactions commit asynchronously. */
+static bool set_async(PGconn *conn)
+{
+    return db_exec_text(conn, "SET synchronous_commit = off", "set asynchronous commits");
 }
 
 /*
@@ -286,7 +292,7 @@ static bool dur_begin(PGconn *conn, const ld_options *opts, ld_durability *dur)
     dur->barrier = adr_xmalloc(size);
     snprintf(dur->barrier, size, "%.*s%s%s", (int)head, tmpl, dur->level,
              mark + strlen("{{level}}"));
-    return db_exec_text(conn, "SET synchronous_commit = off", "set asynchronous commits");
+    return set_async(conn);
 }
 
 static void dur_end(PGconn *conn, ld_durability *dur)
@@ -315,8 +321,7 @@ static void run_workers(load_queue *q, load_worker_arg *main_worker)
         PGconn *extra = db_connect(q->opts->conninfo);
         if (!extra)
             break; /* already reported; the others carry on */
-        if (q->dur->async &&
-            !db_exec_text(extra, "SET synchronous_commit = off", "set asynchronous commits")) {
+        if (q->dur->async && !set_async(extra)) {
             PQfinish(extra);
             break;
         }

@@ -8,9 +8,9 @@
 -- the rollup joins is large on both sides.  No JIT: the insert's cost
 -- estimate passes jit_above_cost, and compiling its 200 expressions (about
 -- 0.1 s) costs more than it saves over a rollup's million events (2000
--- tenants, the insert's SELECT: 1.32-1.48 s without, 1.63-1.66 s with).  On Citus the settings go with
--- the statements to the workers (propagate_set_commands; a placeholder
--- setting without Citus).
+-- tenants, the insert's SELECT: 1.32-1.48 s without, 1.63-1.66 s with).
+-- On Citus the settings go with the statements to the workers
+-- (propagate_set_commands; a placeholder setting without Citus).
 SET LOCAL citus.propagate_set_commands = 'local';
 SET LOCAL work_mem = '64MB';
 SET LOCAL enable_mergejoin = off;
