@@ -172,6 +172,19 @@ rerun() {
 
 # --- kill -9 ---------------------------------------------------------------
 
+# kill_after_files PID K LIMIT - return once K files are committed (or PID
+# has ended, or LIMIT x 3 seconds have passed); KILL_AFTER = seconds waited.
+kill_after_files() {
+    local t0 now
+    t0=$(date +%s.%N)
+    while kill -0 "$1" 2>/dev/null && [ "$(files_committed)" -lt "$2" ]; do
+        now=$(date +%s.%N)
+        awk -v a="$t0" -v b="$now" -v l="$3" 'BEGIN { exit !(b - a > 3 * l) }' && break
+        sleep 0.02
+    done
+    KILL_AFTER=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
+}
+
 test_kill_9_during_load_or_run_leaves_whole_files_and_a_rerun_is_exact() {
     seed_entities
     local seed=${ADR_FAULT_SEED:-$((RANDOM * 32768 + RANDOM))}
@@ -200,20 +213,25 @@ test_kill_9_during_load_or_run_leaves_whole_files_and_a_rerun_is_exact() {
         reset_state
         rm -rf "$W/rep" "$W/rej"
         mode=$([ $((trial % 2)) == 0 ] && echo run || echo load)
-        # A load is killed within the first 60 % of its stage: its files are
-        # all committed by about 65 % of it (the commits are asynchronous; the
-        # rest is mostly the final barrier's WAL flush, loader.c "Durability"),
-        # and a kill after that finds nothing half-way.  A run anywhere.
-        delay=$(awk -v r="$RANDOM" -v max="$([ "$mode" == run ] && echo "$dur" ||
-            awk -v d="$dur_load" 'BEGIN { printf "%.2f", d * 0.6 }')" \
-            'BEGIN { printf "%.3f", 0.05 + r / 32767 * (max - 0.05) }')
+        # A run is killed at a random moment of its whole time.  A load is
+        # killed right after a random number of its files (1..9) has become
+        # visible: a delay drawn from the clean load's time missed the middle
+        # too often when other tests shared the machine (its files are all
+        # committed by about half of its stage, the rest being the final
+        # barrier's WAL flush, loader.c "Durability").
+        delay=$(awk -v r="$RANDOM" -v max="$dur" 'BEGIN { printf "%.3f", 0.05 + r / 32767 * (max - 0.05) }')
         if [ "$mode" == run ]; then
             "$ADR" run -q --incoming "$FAULT_DATA/in" --reports "$W/rep" --rejects "$W/rej" >"$W/killed.log" 2>&1 &
         else
             "$ADR" load -q --rejects "$W/rej" "$FAULT_DATA/in" >"$W/killed.log" 2>&1 &
         fi
         pid=$!
-        sleep "$delay"
+        if [ "$mode" == run ]; then
+            sleep "$delay"
+        else
+            kill_after_files "$pid" $((1 + RANDOM % (NTENANTS - 1))) "$dur_load"
+            delay=$KILL_AFTER
+        fi
         kill -9 "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
         wait_for_orphans

@@ -64,6 +64,77 @@ test_blacklist_cost_models_and_null_costs_exact() {
         "$(q "SELECT string_agg(day||'|'||impressions||'|'||clicks||'|'||spend_usd||'|'||blacklisted_clicks, '|' ORDER BY day) FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 2")"
 }
 
+# Two entries of one blacklist that match the same URL count its events once;
+# '_' in a blacklisted host is a character, not a wildcard; a lookalike
+# host is not a subdomain; another tenant's URLs are not this tenant's.
+test_blacklist_overlapping_entries_and_underscores_count_each_event_once() {
+    tiny_tenant
+    q "INSERT INTO companies VALUES (51, 'Overlap', NULL, now(), now());
+       INSERT INTO campaigns VALUES
+         (1, 51, 'c', 'cost_per_click', 'active', NULL,
+          '{spam.example,http://www.spam.example/,a_b.example}', now(), now());
+       INSERT INTO ads (id, company_id, campaign_id, name, created_at, updated_at)
+       VALUES (1, 51, 1, 'a1', now(), now())"
+    mkdir -p "$W/in51/51"
+    cat >"$W/in51/51/clicks-1.csv" <<'CSV'
+ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data
+1,2026-11-01 10:00:00,http://www.spam.example/x,1,10.0.0.1,{}
+1,2026-11-01 10:00:01,http://spam.example/,1,10.0.0.1,{}
+1,2026-11-01 10:00:02,http://a_b.example/,1,10.0.0.1,{}
+1,2026-11-01 10:00:03,http://sub.a_b.example/,1,10.0.0.1,{}
+1,2026-11-01 10:00:04,http://axb.example/,1,10.0.0.1,{}
+1,2026-11-01 10:00:05,http://xspam.example/,1,10.0.0.1,{}
+1,2026-11-01 10:00:06,http://spam.example.org/,1,10.0.0.1,{}
+CSV
+    "$ADR" load -q --rejects "$W/rejects" "$W/in51"
+    "$ADR" rollup -q
+    check
+    assert_eq "7|4|4.0000000000" \
+        "$(q "SELECT concat_ws('|', clicks, blacklisted_clicks, blacklisted_spend_usd)
+              FROM ad_daily_stats WHERE company_id = 51")"
+    # Tenant 50's counts are unchanged by tenant 51's broader blacklist.
+    assert_eq "1|3" "$(q "SELECT blacklisted_impressions || '|' || blacklisted_clicks
+                          FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 1")"
+}
+
+# Histogram size of impressions.seen_at in the planner's statistics (0: none).
+seen_at_bounds() {
+    q "SELECT coalesce(max(array_length(histogram_bounds::text::timestamp[], 1)), 0)
+       FROM pg_stats WHERE tablename = 'impressions' AND attname = 'seen_at'"
+}
+
+# SQL-inserted impressions of tenant 50, ad 2, one a minute from FROM.
+insert_impressions() {
+    q "INSERT INTO impressions (id, company_id, ad_id, seen_at, site_url, cost_per_impression_usd, user_ip, user_data)
+       SELECT $1 + g, 50, 2, timestamp '$3' + g * interval '1 minute', 'http://a.example/', 0.001, '10.0.0.1', '{}'
+       FROM generate_series(1, $2) g"
+    # The rollup reads the table's change counter, which a backend publishes
+    # at its end: wait until it shows.
+    for _ in $(seq 50); do
+        [ "$(q "SELECT n_mod_since_analyze >= $2 FROM pg_stat_user_tables WHERE relname = 'impressions'")" = t ] && return
+        sleep 0.1
+    done
+    fail "the insert's changes never showed in pg_stat_user_tables"
+}
+
+# A load that grew an event table by a large share makes the rollup ANALYZE
+# it: a 3,000-row sample when the table has no statistics yet (10 histogram
+# buckets), the full default sample when it has some (so no query ever sees
+# coarser statistics than before).
+test_rollup_analyzes_grown_event_tables_coarsely_only_the_first_time() {
+    tiny_tenant
+    q "ALTER TABLE impressions SET (autovacuum_enabled = false)" # no race with autovacuum
+    insert_impressions 1000 20000 '2026-11-01'
+    assert_eq 0 "$(seen_at_bounds)"
+    "$ADR" rollup -q
+    assert_eq 11 "$(seen_at_bounds)"
+    insert_impressions 100000 30000 '2026-11-20'
+    "$ADR" rollup -q
+    assert_eq 101 "$(seen_at_bounds)"
+    "$ADR" rollup --all -q # the inserts marked no day dirty
+    check
+}
+
 test_second_rollup_changes_nothing() {
     load_samples
     "$ADR" rollup -q

@@ -43,10 +43,10 @@
 -- from adreport_site_hosts, which holds every URL of every event (the load
 -- writes a file's URLs in its transaction; init and rollup --all / --from
 -- fill in URLs of events written by other means: site_hosts_fill_*.sql).
--- The blacklisted triples are built from those rows, hosts not events: a
--- tenant's distinct hosts are tested once per blacklisted campaign, then
--- joined back to the URLs that have them.  A blacklist entry's host is cut
--- out by the same adreport_url_host (sql/project.sql).
+-- The blacklisted triples are built from those rows, URLs not events: each
+-- blacklist entry looks up the URLs whose host ends in it in an index of
+-- reversed hosts.  A blacklist entry's host is cut out by the same
+-- adreport_url_host (sql/project.sql).
 --
 -- Citus: every join includes company_id, company_id leads every GROUP BY,
 -- no ORDER BY, no top-level WITH; the claimed days, events, ads, campaigns
@@ -126,41 +126,29 @@ FROM (
     ) e
     LEFT JOIN (
         -- The blacklisted (tenant, campaign, site URL) triples of the claimed
-        -- tenants: each campaign with a blacklist, with each URL of its
-        -- tenant whose host matches.  Unique per (company_id, campaign_id,
-        -- site_url), so the join adds no event twice.
-        SELECT bh.company_id, bh.campaign_id, sh.site_url
+        -- tenants: each entry of a blacklist, with each URL of its tenant
+        -- whose host is the entry's host or a subdomain of it: a range of
+        -- the (company_id, reversed host) index, its key the host reversed
+        -- with a dot after it (sql/project.sql), one probe per entry.
+        -- Grouped, so that two entries matching one URL add no event twice.
+        SELECT bl.company_id, bl.campaign_id, sh.site_url
         FROM (
-            -- Each blacklisted campaign with the tenant's hosts it matches.  The LIKE patterns:
-            -- '%.spam.example' matches '.' || host exactly when host is
-            -- spam.example or a subdomain of it (a suffix test: three times
-            -- cheaper than an anchored regular expression).
-            SELECT bl.company_id, bl.id AS campaign_id, hh.host
-            FROM (SELECT h.company_id, h.id,
-                         array_agg('%.' || replace(replace(replace(h.host, '\', '\\'), '%', '\%'), '_', '\_'))
-                           AS patterns
-                  FROM (SELECT cp.company_id, cp.id, adreport_url_host(u.url) AS host
-                        FROM (SELECT company_id FROM adreport_dirty_days WHERE claim = $1
-                              GROUP BY company_id) ct
-                        JOIN campaigns cp ON cp.company_id = ct.company_id
-                        CROSS JOIN unnest(cp.blacklisted_site_urls) AS u(url)) h
-                  WHERE h.host <> ''
-                  GROUP BY h.company_id, h.id) bl
-            JOIN (
-                -- The claimed tenants' distinct hosts (not every tenant's:
-                -- a rollup of one tenant reads that tenant's).
-                SELECT sh.company_id, sh.host
-                FROM adreport_site_hosts sh
-                JOIN (SELECT company_id FROM adreport_dirty_days WHERE claim = $1
-                      GROUP BY company_id) ct ON ct.company_id = sh.company_id
-                GROUP BY sh.company_id, sh.host
-            ) hh
-              ON hh.company_id = bl.company_id AND '.' || hh.host LIKE ANY (bl.patterns)
-            -- (Grouped, so that the planner tests hosts before it joins
-            -- them back to URLs, not once per URL.)
-            GROUP BY bl.company_id, bl.id, hh.host
-        ) bh
-        JOIN adreport_site_hosts sh ON sh.company_id = bh.company_id AND sh.host = bh.host
+            -- Each blacklist entry of the claimed tenants as a key.  (Grouped:
+            -- the planner then computes the entries before it probes the index,
+            -- not once per URL.)
+            SELECT cp.company_id, cp.id AS campaign_id, reverse(adreport_url_host(u.url)) || '.' AS rhost
+            FROM (SELECT company_id FROM adreport_dirty_days WHERE claim = $1
+                  GROUP BY company_id) ct
+            JOIN campaigns cp ON cp.company_id = ct.company_id
+            CROSS JOIN unnest(cp.blacklisted_site_urls) AS u(url)
+            WHERE adreport_url_host(u.url) <> ''
+            GROUP BY 1, 2, 3
+        ) bl
+        JOIN adreport_site_hosts sh
+          ON sh.company_id = bl.company_id
+         AND (reverse(sh.host) || '.') COLLATE "C" >= bl.rhost COLLATE "C"
+         AND (reverse(sh.host) || '.') COLLATE "C" < (left(bl.rhost, -1) || '/') COLLATE "C"
+        GROUP BY bl.company_id, bl.campaign_id, sh.site_url
     ) b ON b.company_id = e.company_id AND b.campaign_id = e.campaign_id AND b.site_url = e.site_url
     GROUP BY e.company_id, e.ad_id, e.day, e.campaign_id
 ) t
