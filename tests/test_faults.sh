@@ -219,7 +219,6 @@ test_kill_9_during_load_or_run_leaves_whole_files_and_a_rerun_is_exact() {
         # too often when other tests shared the machine (its files are all
         # committed by about half of its stage, the rest being the final
         # barrier's WAL flush, loader.c "Durability").
-        delay=$(awk -v r="$RANDOM" -v max="$dur" 'BEGIN { printf "%.3f", 0.05 + r / 32767 * (max - 0.05) }')
         if [ "$mode" == run ]; then
             "$ADR" run -q --incoming "$FAULT_DATA/in" --reports "$W/rep" --rejects "$W/rej" >"$W/killed.log" 2>&1 &
         else
@@ -227,6 +226,7 @@ test_kill_9_during_load_or_run_leaves_whole_files_and_a_rerun_is_exact() {
         fi
         pid=$!
         if [ "$mode" == run ]; then
+            delay=$(awk -v r="$RANDOM" -v max="$dur" 'BEGIN { printf "%.3f", 0.05 + r / 32767 * (max - 0.05) }')
             sleep "$delay"
         else
             kill_after_files "$pid" $((1 + RANDOM % (NTENANTS - 1))) "$dur_load"
