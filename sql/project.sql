@@ -64,6 +64,28 @@ ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS time_zone text NOT NULL
 -- columns instead of converting a zone per event (rollup_claim_zones.sql).
 ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS utc_from timestamp;
 ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS utc_to timestamp;
+-- The ads whose events a load changed on the day, sorted, each once; NULL:
+-- every ad of the day (the default, and every mark but a plain load's: a
+-- replaced day, a backfill, changed entities, a new zone, a forced range).
+-- A nightly file holds a few late events of the day before, and the day
+-- before holds a whole day's events: the rollup recomputes just the listed
+-- ads' rows of it.  An ad's row of a day depends on that ad's events of the
+-- day and its campaign only, so the other rows stay as they were.
+ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS ads bigint[];
+
+-- The ads of a mark as stored: sorted, each once, or NULL (every ad) for a
+-- list holding a NULL or more than 32 ads: the rollup tests each event of a
+-- listed day against the list, a linear search, so the list stays short.
+-- (The loader stops listing a day's ads at the same number, MARK_ADS_MAX in
+-- load_days.c.  A constant, not a parameter: Citus cannot send its workers a
+-- parameter that only the ON CONFLICT clause uses, "could not determine
+-- data type of parameter $1".)
+CREATE OR REPLACE FUNCTION adreport_mark_ads(ads bigint[]) RETURNS bigint[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN ads IS NULL OR array_position(ads, NULL) IS NOT NULL THEN NULL
+              ELSE (SELECT CASE WHEN count(*) <= 32 THEN coalesce(array_agg(a ORDER BY a), '{}') END
+                    FROM (SELECT DISTINCT a FROM unnest(ads) AS u(a)) s) END
+$$;
 
 -- Tenant-months whose stats changed since their last report; `adreport run`
 -- regenerates exactly these.

@@ -10,6 +10,7 @@
 #include "adreport/db.h"
 #include "adreport/idmap.h"
 #include "adreport/loader.h"
+#include "load_rows.h"
 
 /*
  * ld_replace_days - append to `b`: take the tenant's replace lock for the
@@ -19,7 +20,18 @@
  */
 void ld_replace_days(db_batch *b, int64_t company, ld_kind kind, const idmap *days);
 
-/* ld_mark_dirty - append to `b`: mark the tenant's `days` for the next rollup. */
-void ld_mark_dirty(db_batch *b, int64_t company, const idmap *days);
+/*
+ * ld_note_event - `f` has a good row of `ad` on UTC `day`: add the day to
+ * f->days and the pair to f->day_ads, for the day's mark (ld_mark_dirty).
+ */
+void ld_note_event(ld_file *f, int32_t day, int64_t ad);
+
+/*
+ * ld_mark_dirty - append to `b`: mark the tenant's `days` for the next
+ * rollup, each for the ads `day_ads` (ld_note_event) holds for it, or for
+ * every ad of the day when `day_ads` is NULL or a day has more ads than a
+ * mark lists.
+ */
+void ld_mark_dirty(db_batch *b, int64_t company, const idmap *days, const idmap *day_ads);
 
 #endif

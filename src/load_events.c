@@ -13,6 +13,7 @@
 #include "adreport/dayset.h"
 #include "adreport/db.h"
 #include "adreport/events.h"
+#include "load_days.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,7 +337,7 @@ static void take_row(ev_loader *ev, const csvr_row *row)
     }
 
     f->rows_good++;
-    idmap_put(&f->days, ev_day_of(usec), 1);
+    ld_note_event(f, ev_day_of(usec), ad_id);
     if (ev->dry)
         return;
     site_add(&ev->sites, fs->ptr, fs->len);

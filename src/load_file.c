@@ -271,8 +271,9 @@ static bool too_many_rejects(ld_file *f)
  */
 static void finish(ld_file *f, replace_set *rs, int64_t size, db_batch *after, ld_outcome *out)
 {
+    /* A replaced day lost events of any ad: its mark is the whole day. */
     if (!ld_kind_is_entity(f->kind))
-        ld_mark_dirty(after, f->tenant, &f->days);
+        ld_mark_dirty(after, f->tenant, &f->days, f->opts->replace ? NULL : &f->day_ads);
     int ledger = ld_ledger_add(f, after, size);
     if (!caller_owns_tx(f))
         db_batch_add_text(after, "COMMIT", "commit the file");
@@ -346,6 +347,7 @@ static void transact(ld_file *f, replace_set *rs, const char *sha, int64_t size,
         db_batch_free(&first);
     }
     idmap_clear(&f->days);
+    idmap_clear(&f->day_ads);
     prog_file_pass(f->prog, "loading", true, LD_WEIGHT_LOAD);
     bool ok = entity ? ld_entities_load(f) : ld_events_load(f, false, &first, &after);
     prog_file_pass(f->prog, "finishing", false, LD_WEIGHT_FINISH);
@@ -476,6 +478,7 @@ ld_result ld_load_file(db_stmts *stmts, const ld_options *opts, replace_set *rs,
                  .name = slash ? slash + 1 : path,
                  .kind = kind};
     idmap_init(&f.days);
+    idmap_init(&f.day_ads);
     idmap_init(&f.dirty_tenants);
     struct stat st;
     f.prog = prog_file_begin(f.name, stat(path, &st) == 0 ? (uint64_t)st.st_size : 0,
@@ -498,6 +501,7 @@ ld_result ld_load_file(db_stmts *stmts, const ld_options *opts, replace_set *rs,
     if (out.holds_tenant)
         rs_release(rs, f.tenant);
     idmap_free(&f.days);
+    idmap_free(&f.day_ads);
     idmap_free(&f.dirty_tenants);
     free(f.kept);
     return out.result;

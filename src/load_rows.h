@@ -29,7 +29,8 @@ typedef struct ld_file {
     bool tenant_forced; /* tenant from folder or --company: rows must match */
     rej_writer rej;
     uint64_t rows_good, rows_rejected;
-    idmap days;          /* UTC days (since 2000-01-01) with good rows */
+    idmap days;          /* UTC days (since 2000-01-01) with good rows (ld_note_event) */
+    idmap day_ads;       /* events: the (UTC day, ad) pairs of those rows (ld_note_event) */
     idmap dirty_tenants; /* entity loads: tenants whose rollups must be redone */
     char sha256[LF_SHA256_HEX];
     uint64_t bytes; /* uncompressed bytes read */

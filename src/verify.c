@@ -113,6 +113,7 @@ bool vf_run(PGconn *conn, const ru_options *opts, FILE *out, vf_totals *totals)
     bool ok = reach >= 0 && ru_begin(conn, token, sizeof token, what) &&
               ru_claim(conn, opts, token, false, what) &&
               ru_claimed(conn, token, &claimed, first, last, what) &&
+              (claimed.days == 0 || ru_plan_claim(conn, token, what)) &&
               (stats = ru_exec_statement(conn, "queries/verify_stats", reach, token,
                                          PGRES_TUPLES_OK, what)) &&
               (counts = ru_exec_statement(conn, "queries/verify_ad_counts", reach, token,

@@ -119,6 +119,15 @@ pipeline() {
     echo "tenant $rc" >>"$out/codes"
     rc=0; $a rollup -q || rc=$?
     echo "zone rollup $rc" >>"$out/codes"
+    # A late click of ad 2 on a rolled-up day: its mark lists the ad, and
+    # the rollup recomputes that ad's row of the day alone.
+    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n2,2026-11-04 23:59:59,http://late.example/,0.5,10.9.9.9,{}\n' \
+        >"$out/in/1/clicks-late.csv"
+    rc=0; $a load -q --rejects "$out/rejects-late" "$out/in/1/clicks-late.csv" || rc=$?
+    echo "late load $rc" >>"$out/codes"
+    if [ "$a" = cadr ]; then cq "SELECT day || ' ' || ads::text FROM adreport_dirty_days"; else q "SELECT day || ' ' || ads::text FROM adreport_dirty_days"; fi >>"$out/codes"
+    rc=0; $a rollup -q || rc=$?
+    echo "late rollup $rc" >>"$out/codes"
     rc=0; $a verify -q || rc=$?
     echo "verify $rc" >>"$out/codes"
     rc=0; $a report -q --all --month 2026-11 --out "$out/month" || rc=$?
@@ -134,6 +143,15 @@ test_citus_init_is_clean_idempotent_and_distributes_everything() {
     case "$out" in *WARNING* | *ERROR*) fail "init --citus printed: $out" ;; esac
     out=$(cadr init --citus 2>&1)
     case "$out" in *WARNING* | *ERROR*) fail "second init --citus printed: $out" ;; esac
+    # An upgrade of a distributed database made before marks listed ads:
+    # init adds the column to every shard and the function to every node.
+    cq "ALTER TABLE adreport_dirty_days DROP COLUMN ads"
+    cq "DROP FUNCTION adreport_mark_ads(bigint[])"
+    out=$(cadr init --citus 2>&1)
+    case "$out" in *WARNING* | *ERROR*) fail "init --citus of an older database printed: $out" ;; esac
+    assert_eq "{7}" "$(cq "SELECT adreport_mark_ads('{7,7}')")"
+    assert_eq 0 "$(cq "SELECT count(adreport_mark_ads(ads)) FROM adreport_dirty_days")" \
+        "the function on the workers"
     # Every adreport table is distributed, co-located with companies.
     assert_eq "" "$(cq "SELECT string_agg(tablename, ',') FROM pg_tables t
                         WHERE schemaname = 'public'
@@ -155,6 +173,7 @@ test_citus_pipeline_equals_plain_postgresql() {
     pipeline plain_adr "$W/plain"
     diff -u "$W/plain/codes" "$W/citus/codes"
     grep -q '^run 3$' "$W/citus/codes" || fail "the samples' bad rows should make run exit 3: $(cat "$W/citus/codes")"
+    grep -q '^2026-11-04 {2}$' "$W/citus/codes" || fail "the late click should mark ad 2 alone: $(cat "$W/citus/codes")"
     dump >"$W/plain.dump"
     dump -d "$C" >"$W/citus.dump"
     [ "$(grep -c . "$W/plain.dump")" -gt 100 ] || fail "the plain dump looks empty"
@@ -205,6 +224,21 @@ test_citus_rollup_is_pushed_down_to_the_workers() {
         fail "the rollup is not pushed down (see the DEBUG lines above)"
     fi
     assert_eq 0 "$(cq "SELECT count(*) FROM adreport_dirty_days")" "dirty days left"
+    # The nightly path: a late event marks its ad, and the rollup of that
+    # mark (its ad-filtered read, the partial delete) runs on the workers too.
+    mkdir -p "$W/late/1"
+    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n2,2026-11-04 23:59:59,http://late.example/,0.5,10.9.9.9,{}\n' \
+        >"$W/late/1/clicks-late.csv"
+    cadr load -q --rejects "$W/rej" "$W/late"
+    assert_eq "2026-11-04 {2}" "$(cq "SELECT day || ' ' || ads::text FROM adreport_dirty_days")"
+    PGOPTIONS="-c client_min_messages=debug1 -c citus.log_remote_commands=on" \
+        cadr rollup -q 2>"$W/debug"
+    grep -q "issuing INSERT INTO public.ad_daily_stats_[0-9]" "$W/debug" ||
+        fail "no INSERT into an ad_daily_stats shard was sent to a worker: $(head -c 2000 "$W/debug")"
+    if grep -E "Collecting INSERT|repartitioned INSERT|generating subplan|recursively planning" "$W/debug"; then
+        fail "the nightly rollup is not pushed down (see the DEBUG lines above)"
+    fi
+    assert_exit 0 cadr verify -q
 }
 
 test_citus_run_lock_holds_across_coordinator_connections() {

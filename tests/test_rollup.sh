@@ -145,22 +145,149 @@ test_second_rollup_changes_nothing() {
     assert_eq 0 "$(q 'SELECT count(*) FROM adreport_dirty_days')"
 }
 
-test_untouched_days_are_not_rewritten_and_late_data_counts() {
+# Late data for one ad of a day: its mark lists the ad, and the rollup
+# rewrites that ad's row of the day alone, not the day's other rows, nor
+# untouched days.
+test_untouched_days_and_ads_are_not_rewritten_and_late_data_counts() {
     tiny_tenant
     "$ADR" rollup -q
-    local day2
+    local day2 ad2
     day2=$(xmins "WHERE day = '2026-11-02'")
+    ad2=$(xmins "WHERE day = '2026-11-01' AND ad_id = 2")
     # Late data for 2026-11-01 only.
     cat >"$W/in/50/clicks-late.csv" <<'CSV'
 ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data
 1,2026-11-01 20:00:00,http://late.example/,0.1,10.0.0.1,{}
 CSV
     "$ADR" load -q --rejects "$W/rejects" "$W/in"
-    assert_eq "50|2026-11-01" "$(q "SELECT company_id||'|'||day FROM adreport_dirty_days")"
+    assert_eq "50|2026-11-01|{1}" "$(q "SELECT company_id||'|'||day||'|'||ads::text FROM adreport_dirty_days")"
     "$ADR" rollup -q
     assert_eq "$day2" "$(xmins "WHERE day = '2026-11-02'")" "an untouched day was rewritten"
+    assert_eq "$ad2" "$(xmins "WHERE day = '2026-11-01' AND ad_id = 2")" "another ad's row of the day was rewritten"
     check
     assert_eq 6 "$(q "SELECT clicks FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 1")"
+    assert_exit 0 "$ADR" verify -q
+}
+
+# Marks of two loads merge their lists; a day with more ads than a mark
+# lists, or an ad id the loader cannot key, is marked whole.
+test_marks_merge_and_long_or_unkeyable_lists_mark_the_whole_day() {
+    tiny_tenant
+    "$ADR" rollup -q
+    # Two loads before a rollup: the mark lists both ads.
+    printf 'ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data\n2,2026-11-01 21:00:00,http://a.example/,0.5,10.0.0.3,{}\n' \
+        >"$W/in/50/impressions-late.csv"
+    printf 'ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data\n1,2026-11-01 22:00:00,http://spam.example/,0.25,10.0.0.4,{}\n' \
+        >"$W/in/50/impressions-late2.csv"
+    "$ADR" load -q --rejects "$W/rejects" "$W/in/50/impressions-late.csv"
+    "$ADR" load -q --rejects "$W/rejects" "$W/in/50/impressions-late2.csv"
+    assert_eq "{1,2}" "$(q "SELECT ads FROM adreport_dirty_days WHERE company_id = 50")"
+    "$ADR" rollup -q
+    check
+
+    # 33 ads on one day: more than a mark lists, the whole day.  32: listed.
+    q "INSERT INTO ads (id, company_id, campaign_id, name, created_at, updated_at)
+       SELECT g, 50, 2, 'many ' || g, now(), now() FROM generate_series(3, 35) g"
+    { echo 'ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data'
+      for a in $(seq 3 35); do echo "$a,2026-11-05 12:00:00,http://a.example/,0.01,10.0.1.$a,{}"; done
+    } >"$W/in/50/impressions-33.csv"
+    { echo 'ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data'
+      for a in $(seq 3 34); do echo "$a,2026-11-06 12:00:00,http://a.example/,0.01,10.0.1.$a,{}"; done
+    } >"$W/in/50/impressions-32.csv"
+    "$ADR" load -q --rejects "$W/rejects" "$W/in"
+    assert_eq "2026-11-05||2026-11-06|32" \
+        "$(q "SELECT string_agg(day||'|'||coalesce(cardinality(ads)::text, ''), '|' ORDER BY day)
+              FROM adreport_dirty_days WHERE company_id = 50")"
+    "$ADR" rollup -q
+    # Two loads whose lists together pass the limit: the whole day.
+    printf 'ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data\n35,2026-11-06 13:00:00,http://a.example/,0.01,10.0.0.9,{}\n' \
+        >"$W/in/50/impressions-35.csv"
+    q "INSERT INTO adreport_dirty_days (company_id, day, ads)
+       SELECT 50, '2026-11-06', array_agg(g) FROM generate_series(3, 34) g"
+    "$ADR" load -q --rejects "$W/rejects" "$W/in/50/impressions-35.csv"
+    assert_eq "" "$(q "SELECT ads FROM adreport_dirty_days WHERE company_id = 50 AND day = '2026-11-06'")"
+    "$ADR" rollup -q
+    # An ad id past 2^40: its day is marked whole.
+    q "INSERT INTO ads (id, company_id, campaign_id, name, created_at, updated_at)
+       VALUES (1099511627777, 50, 2, 'big id', now(), now())"
+    printf 'ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data\n1099511627777,2026-11-07 12:00:00,http://a.example/,0.01,10.0.0.9,{}\n2,2026-11-07 12:00:00,http://a.example/,0.01,10.0.0.9,{}\n' \
+        >"$W/in/50/impressions-big.csv"
+    "$ADR" load -q --rejects "$W/rejects" "$W/in/50/impressions-big.csv"
+    assert_eq "2026-11-07|true" "$(q "SELECT day||'|'||(ads IS NULL) FROM adreport_dirty_days WHERE company_id = 50")"
+    "$ADR" rollup -q
+    check
+    assert_exit 0 "$ADR" verify -q
+}
+
+# A mark that lists ads becomes a whole-day mark when the day must be
+# recomputed for every ad: a replaced day (events of other ads are gone), a
+# campaign change, a forced range.
+test_replaced_and_entity_marked_days_recompute_every_ad() {
+    tiny_tenant
+    "$ADR" rollup -q
+    # --replace of 2026-11-01's clicks with one click of ad 2: ad 1 loses its
+    # five clicks of the day, though the new file holds none of its events.
+    mkdir -p "$W/rp/50"
+    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n2,2026-11-01 09:00:00,http://b.example/,3,10.0.0.5,{}\n' \
+        >"$W/rp/50/clicks-replace.csv"
+    "$ADR" load -q --replace --rejects "$W/rejects" "$W/rp"
+    assert_eq "2026-11-01|true" "$(q "SELECT day||'|'||(ads IS NULL) FROM adreport_dirty_days WHERE company_id = 50")"
+    "$ADR" rollup -q
+    assert_eq "0|1" "$(q "SELECT (SELECT clicks FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 1 AND day = '2026-11-01')
+                             || '|' || (SELECT clicks FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 2 AND day = '2026-11-01')")"
+    check
+    # A late event lists its ad; a campaign change then marks every ad.
+    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n2,2026-11-02 09:00:00,http://b.example/,3,10.0.0.5,{}\n' \
+        >"$W/rp/50/clicks-late.csv"
+    "$ADR" load -q --rejects "$W/rejects" "$W/rp/50/clicks-late.csv"
+    assert_eq "{2}" "$(q "SELECT ads FROM adreport_dirty_days WHERE company_id = 50")"
+    printf '2,50,per view,cost_per_click,active,,,2026-01-01 00:00:00,2026-01-01 00:00:00\n' >"$W/campaigns.csv"
+    "$ADR" load -q --rejects "$W/rejects" "$W/campaigns.csv"
+    assert_eq "0" "$(q "SELECT count(*) FROM adreport_dirty_days WHERE company_id = 50 AND ads IS NOT NULL")"
+    "$ADR" rollup -q
+    check
+    # rollup --from/--to recomputes every ad of a listed mark's day: ad 1's
+    # row, changed by hand, is mended though the mark lists ad 2 only.
+    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n2,2026-11-01 10:00:00,http://b.example/,1,10.0.0.5,{}\n' \
+        >"$W/rp/50/clicks-late2.csv"
+    "$ADR" load -q --rejects "$W/rejects" "$W/rp/50/clicks-late2.csv"
+    assert_eq "{2}" "$(q "SELECT ads FROM adreport_dirty_days WHERE company_id = 50")"
+    q "UPDATE ad_daily_stats SET impressions = impressions + 1 WHERE company_id = 50 AND ad_id = 1 AND day = '2026-11-01'"
+    "$ADR" rollup -q --from 2026-11-01 --to 2026-11-01
+    check
+    assert_exit 0 "$ADR" verify -q
+}
+
+# A nightly claim is a small share of a long history: the rollup has the
+# planner read its days through the index rather than scan the table
+# (ru_plan_claim, seen in auto_explain's plan of the insert); a full claim
+# leaves the choice to the planner.  Both stay exact.
+test_a_small_claim_on_a_long_history_reads_its_days_through_the_index() {
+    tiny_tenant
+    # 60 days of history for tenant 50, written behind the loader's back.
+    q "INSERT INTO impressions (company_id, ad_id, seen_at, site_url, cost_per_impression_usd, user_ip, user_data)
+       SELECT 50, 1 + g % 2, timestamp '2026-08-01' + g * interval '1 minute', 'http://a.example/', 0.001,
+              '10.0.0.1', '{}' FROM generate_series(1, 60 * 24 * 60) g"
+    local plan="-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c client_min_messages=log"
+    PGOPTIONS="$plan" "$ADR" rollup -v --all >"$W/full.out" 2>&1
+    grep -q "claim holds 100.0% of the impressions: the planner's choice" "$W/full.out" ||
+        fail "a full claim was not left to the planner: $(grep -i claim "$W/full.out")"
+    check
+    cat >"$W/in/50/impressions-late.csv" <<'CSV'
+ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data
+1,2026-09-15 12:00:00,http://late.example/,0.5,10.0.0.7,{}
+CSV
+    "$ADR" load -q --rejects "$W/rejects" "$W/in"
+    q "ANALYZE impressions"
+    PGOPTIONS="$plan" "$ADR" rollup -v >"$W/night.out" 2>&1
+    grep -q "of the impressions: index lookups" "$W/night.out" ||
+        fail "a nightly claim was not read through the index: $(grep -i claim "$W/night.out")"
+    local insert
+    insert=$(sed -n '/INSERT INTO ad_daily_stats/,/duration:/p' "$W/night.out")
+    assert_contains "$insert" "Index Scan using impressions_company_day_idx on impressions"
+    case "$insert" in *"Seq Scan on impressions"*) fail "the nightly insert scanned the impressions: $insert" ;; esac
+    check
+    assert_exit 0 "$ADR" verify -q
 }
 
 test_incremental_equals_full_recompute_after_backfill() {

@@ -62,6 +62,14 @@ bool ru_claimed(PGconn *conn, const char *token, ru_totals *t, char *first, char
                 const char *what);
 
 /*
+ * ru_plan_claim - inside the claim's transaction, before the statements that
+ * read its events: when the claimed days hold a small share of the events
+ * (a nightly run on a long history), have the planner look them up in the
+ * index instead of scanning the tables (SET LOCAL; see rollup.c).
+ */
+bool ru_plan_claim(PGconn *conn, const char *token, const char *what);
+
+/*
  * ru_statement - the text of sql/<name>.sql with stats_compute.sql put where
  * it says {{stats_compute}}, both without their reach lines unless `reach`
  * (the database keeps sketches, db_reach_enabled()).  Returns a malloc'd

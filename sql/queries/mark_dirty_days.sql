@@ -1,16 +1,20 @@
 -- Record the tenant-days a load changed, for the incremental rollup.  $2
--- holds the UTC days of the changed events; the tenant's days are local days
--- of its zone (adreport_tenant_settings), and a UTC day overlaps at most two
--- of them: both are marked (one for a UTC tenant).  GROUP BY: one row per
+-- and $3 are pairs: a UTC day of the changed events and an ad whose events
+-- changed on it, or NULL for every ad of the day (all NULL when $3 is NULL;
+-- past 32 ads a day the mark is the whole day: adreport_mark_ads).  The
+-- tenant's days are local days of its zone (adreport_tenant_settings), and a
+-- UTC day overlaps at most two of them: both are marked (one for a UTC
+-- tenant) with the day's ads.  A mark already there keeps its ads and gains
+-- these (NULL, every ad, if either is).  GROUP BY: one row per
 -- mark, as ON CONFLICT DO UPDATE requires.  ORDER BY: marks are locked in
 -- day order by every load, so two loads of one tenant wait for each other
 -- and never deadlock (a hashed GROUP BY hands the local days of a zoned
 -- tenant over in any order: seen as a deadlock between two --jobs workers).
 -- DO UPDATE (not DO NOTHING) locks an existing mark, so a rollup that is
 -- clearing it waits for this load to commit and then sees its rows.
-INSERT INTO adreport_dirty_days (company_id, day)
-SELECT $1::bigint, l.day
-FROM unnest($2::date[]) AS d(utc_day)
+INSERT INTO adreport_dirty_days (company_id, day, ads)
+SELECT $1::bigint, l.day, adreport_mark_ads(array_agg(d.ad_id))
+FROM unnest($2::date[], $3::bigint[]) AS d(utc_day, ad_id)
 CROSS JOIN (SELECT coalesce(max(time_zone), 'UTC') AS tz
             FROM adreport_tenant_settings WHERE company_id = $1) z
 CROSS JOIN LATERAL (VALUES
@@ -19,4 +23,7 @@ CROSS JOIN LATERAL (VALUES
       - interval '1 microsecond')::date)) AS l(day)
 GROUP BY l.day
 ORDER BY l.day
-ON CONFLICT (company_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
+ON CONFLICT (company_id, day) DO UPDATE
+SET marked_at = EXCLUDED.marked_at,
+    ads = CASE WHEN adreport_dirty_days.ads IS NULL OR EXCLUDED.ads IS NULL THEN NULL
+               ELSE adreport_mark_ads(adreport_dirty_days.ads || EXCLUDED.ads) END

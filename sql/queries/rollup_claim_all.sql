@@ -2,7 +2,8 @@
 -- every tenant) that has events or stats.  Stats days count too, so stats
 -- whose events are gone are deleted.  Event days are local days of the
 -- tenant's zone: the UTC date for a tenant in UTC (most; no conversion per
--- event), the converted one otherwise.
+-- event), the converted one otherwise.  Every ad of each day: a pending
+-- mark claimed here loses its list of ads (ads NULL).
 INSERT INTO adreport_dirty_days (company_id, day, claim)
 SELECT company_id, day, $1::bigint
 FROM (
@@ -31,4 +32,4 @@ FROM (
     GROUP BY company_id, day
 ) d
 GROUP BY company_id, day
-ON CONFLICT (company_id, day) DO UPDATE SET claim = EXCLUDED.claim
+ON CONFLICT (company_id, day) DO UPDATE SET claim = EXCLUDED.claim, ads = NULL

@@ -2,7 +2,8 @@
 -- stats were computed (time_zone <> stats_time_zone), whoever changed it:
 -- mark every day of theirs for the rollup that follows - the local days of
 -- their stats (cut in the old zone, to be deleted) and of their events in the
--- new zone (to be computed).  A no-op when no zone changed.
+-- new zone (to be computed), for every ad (a load's mark already there
+-- loses its list of ads).  A no-op when no zone changed.
 INSERT INTO adreport_dirty_days (company_id, day)
 SELECT company_id, day
 FROM (
@@ -28,4 +29,4 @@ FROM (
     GROUP BY k.company_id, ((k.clicked_at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date
 ) d
 GROUP BY company_id, day
-ON CONFLICT (company_id, day) DO NOTHING
+ON CONFLICT (company_id, day) DO UPDATE SET ads = NULL

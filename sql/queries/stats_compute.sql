@@ -24,7 +24,10 @@
 -- estimates from the statistics of the (company_id, (time::date), time)
 -- indexes (sql/project.sql), so it hashes the claimed days and scans the
 -- table once when most days are claimed (a first load, --all), and looks
--- each claimed day up in the index when few are (the nightly run).  A zoned
+-- each claimed day up in the index when few are (the nightly run; for a
+-- claim under a tenth of the rows rollup.c has index reads priced as
+-- sequential ones, which they are: ru_plan_claim).  A day whose mark lists
+-- its ads keeps only their events: the others' rows of the day stay.  A zoned
 -- tenant's day is the UTC window [utc_from, utc_to) the claim wrote
 -- (rollup_claim_zones.sql), read through the same index by the UTC dates it
 -- overlaps; a daylight-saving day holds its 23 or 25 hours.  Either way the
@@ -93,14 +96,14 @@ FROM (
         FROM impressions i
         JOIN adreport_dirty_days d ON d.company_id = i.company_id AND d.day = i.seen_at::date
         JOIN ads a ON a.company_id = i.company_id AND a.id = i.ad_id
-        WHERE d.claim = $1 AND d.time_zone = 'UTC'
+        WHERE d.claim = $1 AND d.time_zone = 'UTC' AND (d.ads IS NULL OR i.ad_id = ANY (d.ads))
       UNION ALL
         SELECT k.company_id, k.ad_id, a.campaign_id, d.day, k.site_url, k.cost_per_click_usd,
                k.user_ip, true
         FROM clicks k
         JOIN adreport_dirty_days d ON d.company_id = k.company_id AND d.day = k.clicked_at::date
         JOIN ads a ON a.company_id = k.company_id AND a.id = k.ad_id
-        WHERE d.claim = $1 AND d.time_zone = 'UTC'
+        WHERE d.claim = $1 AND d.time_zone = 'UTC' AND (d.ads IS NULL OR k.ad_id = ANY (d.ads))
       UNION ALL
         -- Tenants in another zone: their local day is the window [utc_from,
         -- utc_to), read through the index by the UTC dates it overlaps.
@@ -112,7 +115,7 @@ FROM (
          AND i.seen_at::date >= d.utc_from::date AND i.seen_at::date <= d.utc_to::date
          AND i.seen_at >= d.utc_from AND i.seen_at < d.utc_to
         JOIN ads a ON a.company_id = i.company_id AND a.id = i.ad_id
-        WHERE d.claim = $1 AND d.time_zone <> 'UTC'
+        WHERE d.claim = $1 AND d.time_zone <> 'UTC' AND (d.ads IS NULL OR i.ad_id = ANY (d.ads))
       UNION ALL
         SELECT k.company_id, k.ad_id, a.campaign_id, d.day, k.site_url, k.cost_per_click_usd,
                k.user_ip, true
@@ -122,7 +125,7 @@ FROM (
          AND k.clicked_at::date >= d.utc_from::date AND k.clicked_at::date <= d.utc_to::date
          AND k.clicked_at >= d.utc_from AND k.clicked_at < d.utc_to
         JOIN ads a ON a.company_id = k.company_id AND a.id = k.ad_id
-        WHERE d.claim = $1 AND d.time_zone <> 'UTC'
+        WHERE d.claim = $1 AND d.time_zone <> 'UTC' AND (d.ads IS NULL OR k.ad_id = ANY (d.ads))
     ) e
     LEFT JOIN (
         -- The blacklisted (tenant, campaign, site URL) triples of the claimed

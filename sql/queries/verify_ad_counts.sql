@@ -13,6 +13,7 @@ LEFT JOIN (
     FROM ad_daily_stats s
     LEFT JOIN adreport_dirty_days d
       ON d.company_id = s.company_id AND d.day = s.day AND d.claim = $1
+     AND (d.ads IS NULL OR s.ad_id = ANY (d.ads))
     WHERE d.company_id IS NULL
   UNION ALL
     SELECT r.company_id, r.ad_id, r.impressions, r.clicks

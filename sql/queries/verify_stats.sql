@@ -27,7 +27,7 @@ FROM (
            , round(hll_cardinality(s.clickers_sketch)) AS unique_clickers -- @reach
     FROM ad_daily_stats s
     JOIN adreport_dirty_days d ON d.company_id = s.company_id AND d.day = s.day
-    WHERE d.claim = $1
+    WHERE d.claim = $1 AND (d.ads IS NULL OR s.ad_id = ANY (d.ads))
   UNION ALL
     SELECT 'r', r.company_id, r.ad_id, r.day, r.campaign_id, r.impressions, r.clicks,
            r.impression_cost_usd, r.click_cost_usd, r.spend_usd, r.blacklisted_impressions,

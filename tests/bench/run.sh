@@ -342,51 +342,39 @@ must "$WORK/hist-rollup.log" "rolling up the history" env PGDATABASE=bench_hist 
 say "  history rolled up in ${SECS}s"
 fresh_db bench_new "$MONTH"
 # The new day's files also hold events of the days beside it (timestamps
-# with offsets, late events), and a rollup replaces whole tenant-days: on
-# the history it recomputes those days too, history and all (about twice
-# the new day's events).  bench_same holds what that rollup reads and no
-# more: the new day's files and those of the day before.
-PREV_DAY=$(date -u -d "$NEW_DAY - 1 day" +%F)
-mapfile -t PREV_FILES < <(find "$MONTH" -mindepth 2 -name "*-$PREV_DAY.csv" | sort -V)
-fresh_db bench_same "$MONTH"
-must "$WORK/new-load.log" "loading $PREV_DAY into bench_same" env PGDATABASE=bench_same \
-    "$ADR" load -q --rejects "$WORK/rejects" "${PREV_FILES[@]}"
-for db in bench_hist bench_new bench_same; do
+# with offsets, late events).  On the history those days are rolled up
+# already: their marks list the few ads with late events, and the rollup
+# recomputes those ads' rows of them, not the whole days.
+for db in bench_hist bench_new; do
     must "$WORK/new-load.log" "loading $NEW_DAY into $db" env PGDATABASE=$db \
         "$ADR" load -q --rejects "$WORK/rejects" "${NEW_FILES[@]}"
     q -d "$db" -c "ANALYZE"
+    # The load's marks, for the runs after the first (as a reload would).
+    q -d "$db" -c "CREATE TABLE bench_night_marks AS SELECT company_id, day, ads FROM adreport_dirty_days"
 done
 NEW_ROWS=$(q -d bench_new -c "SELECT (SELECT count(*) FROM impressions) + (SELECT count(*) FROM clicks)")
-NIGHT_HIST=() NIGHT_NEW=() NIGHT_SAME=()
+say "  the new day's marks on the history: $(q -d bench_hist -c "SELECT string_agg(day || ' ' || n || ' tenants, ' || coalesce(ads, 'every') || ' ads', '; ' ORDER BY day)
+     FROM (SELECT day, count(*) AS n, sum(cardinality(ads))::text AS ads FROM adreport_dirty_days GROUP BY day) m")"
+NIGHT_HIST=() NIGHT_NEW=()
 for ((r = 1; r <= RUNS; r++)); do
-    for db in bench_new bench_same bench_hist; do
-        # Every run is the nightly command on the days the load marked dirty;
-        # runs after the first mark them again (the new day and the days
-        # beside it), as a reload of the day would.
-        if ((r > 1)); then
-            q -d "$db" -c "INSERT INTO adreport_dirty_days (company_id, day)
-                           SELECT id, d::date FROM companies,
-                             generate_series(date '$NEW_DAY' - 1, date '$NEW_DAY' + 1, interval '1 day') d
-                           ON CONFLICT DO NOTHING"
-        fi
+    for db in bench_new bench_hist; do
+        ((r == 1)) || q -d "$db" -c "INSERT INTO adreport_dirty_days (company_id, day, ads)
+                                     SELECT company_id, day, ads FROM bench_night_marks ON CONFLICT DO NOTHING"
         settle "$db"
         must "$WORK/night.log" "adreport rollup in $db (run $r)" env PGDATABASE=$db "$ADR" rollup -q
         case $db in
         bench_hist) NIGHT_HIST+=("$SECS") ;;
-        bench_same) NIGHT_SAME+=("$SECS") ;;
         *) NIGHT_NEW+=("$SECS") ;;
         esac
     done
-    say "  run $r: on 30 days ${NIGHT_HIST[-1]}s, alone ${NIGHT_NEW[-1]}s, the same tenant-days alone ${NIGHT_SAME[-1]}s"
+    say "  run $r: on 30 days ${NIGHT_HIST[-1]}s, alone ${NIGHT_NEW[-1]}s"
 done
-same=$(q -d bench_hist -c "SELECT count(*) FROM ad_daily_stats WHERE day = '$NEW_DAY'")/$(q -d bench_new -c "SELECT count(*) FROM ad_daily_stats WHERE day = '$NEW_DAY'")/$(q -d bench_same -c "SELECT count(*) FROM ad_daily_stats WHERE day = '$NEW_DAY'")
-say "  ad-day rows of $NEW_DAY (with history/alone/same days alone): $same"
+same=$(q -d bench_hist -c "SELECT count(*) FROM ad_daily_stats WHERE day = '$NEW_DAY'")/$(q -d bench_new -c "SELECT count(*) FROM ad_daily_stats WHERE day = '$NEW_DAY'")
+say "  ad-day rows of $NEW_DAY (with history/alone): $same"
+q -d bench_hist -c "DROP TABLE bench_night_marks"
 dropdb bench_new
-dropdb bench_same
 record nightly "rollup of 1 new day ($NEW_ROWS events)" "s" "$(join "${NIGHT_HIST[@]}")" \
     "same day, empty history" "$(join "${NIGHT_NEW[@]}")" "le:1.5"
-record nightly "same, vs the tenant-days it recomputes, alone" "s" "$(join "${NIGHT_HIST[@]}")" \
-    "those days' files alone" "$(join "${NIGHT_SAME[@]}")" "le:1.5"
 
 # --------------------------------------------------------------- reports --
 REPORT_MONTH=2026-10
@@ -581,11 +569,9 @@ KEEP=""
     echo "  without the blacklist columns), into a copy of ad_daily_stats; the results are compared"
     echo "  equal. nightly: \`adreport rollup\` of the"
     echo "  dirty days of the $NEW_DAY files, in a database holding 30 earlier days (rolled up) vs"
-    echo "  one holding only that day's files, and vs one holding that day's and the day before's"
-    echo "  files: the new files hold events of the days beside it too, and on the history the"
-    echo "  rollup recomputes those whole days (about twice the new day's events), so the third"
-    echo "  database reads what the nightly rollup reads. All start on ANALYZEd tables (as after"
-    echo "  autovacuum)."
+    echo "  one holding only that day's files. The new files hold events of the days beside it too:"
+    echo "  on the history their marks list the few ads with late events, and the rollup recomputes"
+    echo "  those ads' rows of those days. Both start on ANALYZEd tables (as after autovacuum)."
     echo "- **tenants**: \`adreport run --incoming\` of ${MT_TENANTS:-0} small tenants x 3 days (load, set-based"
     echo "  rollup, reports of the changed months) in a fresh database vs the psql pipeline in"
     echo "  another: \`\\copy\` of every (converted) file + tests/bench/bare_rollup.sql writing"
