@@ -20,17 +20,23 @@ static const char usage[] =
     "Create the schema, or upgrade an existing one in place (safe to repeat).\n\n"
     "  --citus              also distribute the tables by company_id on Citus\n";
 
+/* citus_status.sql: 1 installed here, 2 available, 0 absent; -1 on error. */
+static int citus_status(PGconn *conn)
+{
+    PGresult *res = db_query(conn, "queries/citus_status", 0, NULL, "check for citus");
+    if (!res)
+        return -1;
+    int status = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return status;
+}
+
 /*
  * Is citus usable here?  Prints the three-part refusal when it is not, so
  * that nothing is created before --citus is known to work.
  */
-static bool citus_ready(PGconn *conn)
+static bool citus_ready(PGconn *conn, int status)
 {
-    PGresult *res = db_query(conn, "queries/citus_status", 0, NULL, "check for citus");
-    if (!res)
-        return false;
-    int status = atoi(PQgetvalue(res, 0, 0));
-    PQclear(res);
     if (status == 1)
         return true;
     char where[512];
@@ -95,17 +101,20 @@ static bool enable_reach(PGconn *conn, bool citus, bool *enabled)
  * that a database moving from one server to Citus gets them recreated over
  * the distributed tables.
  */
-static bool apply_schema(PGconn *conn, bool citus, bool *reach)
+static bool apply_schema(PGconn *conn, bool citus, bool sequential, bool *reach)
 {
     char views[DB_SQL_NAME_MAX];
     if (!db_exec_text(conn, "BEGIN", "start the schema transaction"))
         return false;
     /* On Citus, DDL on a distributed table runs over one connection per
-     * shard; a view command later in the same transaction needs a single
-     * connection per node, so the whole upgrade runs sequentially. */
+     * shard; a view or function command later in the same transaction needs
+     * a single connection per node, so the whole upgrade runs sequentially --
+     * with --citus, and in any database with the extension (a plain "init"
+     * of a distributed database failed on its functions). */
     bool ok =
-        (!citus || db_exec_text(conn, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'",
-                                "switch citus to sequential mode")) &&
+        (!sequential ||
+         db_exec_text(conn, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'",
+                      "switch citus to sequential mode")) &&
         db_query_ok(conn, "queries/init_lock", "lock the schema") &&
         db_exec(conn, "schema", "create the seed tables (sql/schema.sql)") &&
         db_exec(conn, "project", "create adreport's tables (sql/project.sql)") &&
@@ -139,7 +148,9 @@ int cmd_init(int argc, char **argv)
     if (!conn)
         return ADR_EXIT_ERROR;
     bool reach = false;
-    bool ok = (!citus || citus_ready(conn)) && apply_schema(conn, citus, &reach);
+    int status = citus_status(conn);
+    bool ok = status >= 0 && (!citus || citus_ready(conn, status)) &&
+              apply_schema(conn, citus, citus || status == 1, &reach);
     if (ok) {
         char where[512];
         adr_info("schema ready in %s%s%s", db_describe(conn, where, sizeof where),

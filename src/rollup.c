@@ -125,7 +125,6 @@ bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pend
      */
     const char *params[] = {token};
     return ok && run(conn, "queries/rollup_claim_zones", 1, params, NULL, what) &&
-           run(conn, "queries/rollup_claim_new_days", 1, params, NULL, what) &&
            (!(opts->all || opts->ranged) ||
             run(conn, "queries/site_hosts_fill_claim", 1, params, NULL, what)) &&
            db_exec(conn, "queries/rollup_analyze_claim", what);

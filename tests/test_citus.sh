@@ -149,6 +149,11 @@ test_citus_init_is_clean_idempotent_and_distributes_everything() {
     cq "DROP FUNCTION adreport_mark_ads(bigint[])"
     out=$(cadr init --citus 2>&1)
     case "$out" in *WARNING* | *ERROR*) fail "init --citus of an older database printed: $out" ;; esac
+    out=$(cadr init --citus 2>&1)
+    case "$out" in *WARNING* | *ERROR*) fail "init --citus after that upgrade printed: $out" ;; esac
+    # A plain init of a distributed database (no --citus) upgrades it too.
+    out=$(cadr init 2>&1)
+    case "$out" in *WARNING* | *ERROR*) fail "init without --citus printed: $out" ;; esac
     assert_eq "{7}" "$(cq "SELECT adreport_mark_ads('{7,7}')")"
     assert_eq 0 "$(cq "SELECT count(adreport_mark_ads(ads)) FROM adreport_dirty_days")" \
         "the function on the workers"

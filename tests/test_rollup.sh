@@ -185,6 +185,15 @@ test_marks_merge_and_long_or_unkeyable_lists_mark_the_whole_day() {
     "$ADR" rollup -q
     check
 
+    # Days without stats are marked whole: they have no row to keep.
+    printf 'ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data\n%s\n%s\n%s\n' \
+        '2,2026-11-05 01:00:00,http://a.example/,0.01,10.0.0.8,{}' \
+        '2,2026-11-06 01:00:00,http://a.example/,0.01,10.0.0.8,{}' \
+        '2,2026-11-07 01:00:00,http://a.example/,0.01,10.0.0.8,{}' >"$W/in/50/impressions-first.csv"
+    "$ADR" load -q --rejects "$W/rejects" "$W/in/50/impressions-first.csv"
+    assert_eq "2026-11-05 true,2026-11-06 true,2026-11-07 true" \
+        "$(q "SELECT string_agg(day || ' ' || (ads IS NULL), ',' ORDER BY day) FROM adreport_dirty_days")"
+    "$ADR" rollup -q
     # 33 ads on one day: more than a mark lists, the whole day.  32: listed.
     q "INSERT INTO ads (id, company_id, campaign_id, name, created_at, updated_at)
        SELECT g, 50, 2, 'many ' || g, now(), now() FROM generate_series(3, 35) g"
