@@ -185,7 +185,7 @@ test_marks_merge_and_long_or_unkeyable_lists_mark_the_whole_day() {
     "$ADR" rollup -q
     check
 
-    # Days without stats are marked whole: they have no row to keep.
+    # Days without stats of other ads are marked whole: no row to keep.
     printf 'ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data\n%s\n%s\n%s\n' \
         '2,2026-11-05 01:00:00,http://a.example/,0.01,10.0.0.8,{}' \
         '2,2026-11-06 01:00:00,http://a.example/,0.01,10.0.0.8,{}' \
@@ -193,6 +193,12 @@ test_marks_merge_and_long_or_unkeyable_lists_mark_the_whole_day() {
     "$ADR" load -q --rejects "$W/rejects" "$W/in/50/impressions-first.csv"
     assert_eq "2026-11-05 true,2026-11-06 true,2026-11-07 true" \
         "$(q "SELECT string_agg(day || ' ' || (ads IS NULL), ',' ORDER BY day) FROM adreport_dirty_days")"
+    "$ADR" rollup -q
+    printf 'ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data\n2,2026-11-05 02:00:00,http://a.example/,0.01,10.0.0.8,{}\n' \
+        >"$W/in/50/impressions-again.csv"
+    "$ADR" load -q --rejects "$W/rejects" "$W/in/50/impressions-again.csv"
+    assert_eq "2026-11-05 true" "$(q "SELECT day || ' ' || (ads IS NULL) FROM adreport_dirty_days")" \
+        "a day whose one row is the listed ad's"
     "$ADR" rollup -q
     # 33 ads on one day: more than a mark lists, the whole day.  32: listed.
     q "INSERT INTO ads (id, company_id, campaign_id, name, created_at, updated_at)
@@ -246,7 +252,7 @@ test_replaced_and_entity_marked_days_recompute_every_ad() {
                              || '|' || (SELECT clicks FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 2 AND day = '2026-11-01')")"
     check
     # A late event lists its ad; a campaign change then marks every ad.
-    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n2,2026-11-02 09:00:00,http://b.example/,3,10.0.0.5,{}\n' \
+    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n2,2026-11-01 19:00:00,http://b.example/,3,10.0.0.5,{}\n' \
         >"$W/rp/50/clicks-late.csv"
     "$ADR" load -q --rejects "$W/rejects" "$W/rp/50/clicks-late.csv"
     assert_eq "{2}" "$(q "SELECT ads FROM adreport_dirty_days WHERE company_id = 50")"

@@ -4,19 +4,23 @@
 -- past 32 ads a day the mark is the whole day: adreport_mark_ads).  The
 -- tenant's days are local days of its zone (adreport_tenant_settings), and a
 -- UTC day overlaps at most two of them: both are marked (one for a UTC
--- tenant) with the day's ads, or for every ad when the day has no stats yet
--- (no row to keep: a first load, the new day of a nightly run, whose events
--- are then read without testing each against a list).  A mark already there
--- keeps its ads and gains these (NULL, every ad, if either is).  GROUP BY: one row per
--- mark, as ON CONFLICT DO UPDATE requires.  ORDER BY: marks are locked in
--- day order by every load, so two loads of one tenant wait for each other
--- and never deadlock (a hashed GROUP BY hands the local days of a zoned
--- tenant over in any order: seen as a deadlock between two --jobs workers).
--- DO UPDATE (not DO NOTHING) locks an existing mark, so a rollup that is
--- clearing it waits for this load to commit and then sees its rows.
+-- tenant) with the day's ads, or for every ad when the day has no stats of
+-- other ads: no row to keep (a first load, a nightly run's new day), and its
+-- events are then read without testing each against a list.  (The array_agg
+-- inside the subquery is the outer query's: the day's ads.)  A mark already
+-- there keeps its ads and gains these (NULL, every ad, if either is).
+-- GROUP BY: one row per mark, as ON CONFLICT DO UPDATE requires.  ORDER BY:
+-- marks are locked in day order by every load, so two loads of one tenant
+-- wait for each other and never deadlock (a hashed GROUP BY hands the local
+-- days of a zoned tenant over in any order: seen as a deadlock between two
+-- --jobs workers).  DO UPDATE (not DO NOTHING) locks an existing mark, so a
+-- rollup that is clearing it waits for this load to commit and then sees its
+-- rows.
 INSERT INTO adreport_dirty_days (company_id, day, ads)
 SELECT $1::bigint, l.day,
-       CASE WHEN EXISTS (SELECT 1 FROM ad_daily_stats s WHERE s.company_id = $1 AND s.day = l.day)
+       CASE WHEN EXISTS (SELECT 1 FROM ad_daily_stats s
+                         WHERE s.company_id = $1 AND s.day = l.day
+                           AND s.ad_id <> ALL (array_agg(d.ad_id)))
             THEN adreport_mark_ads(array_agg(d.ad_id)) END
 FROM unnest($2::date[], $3::bigint[]) AS d(utc_day, ad_id)
 CROSS JOIN (SELECT coalesce(max(time_zone), 'UTC') AS tz

@@ -353,7 +353,7 @@ for db in bench_hist bench_new; do
     q -d "$db" -c "CREATE TABLE bench_night_marks AS SELECT company_id, day, ads FROM adreport_dirty_days"
 done
 NEW_ROWS=$(q -d bench_new -c "SELECT (SELECT count(*) FROM impressions) + (SELECT count(*) FROM clicks)")
-say "  the new day's marks on the history: $(q -d bench_hist -c "SELECT string_agg(day || ' ' || n || ' tenants, ' || coalesce(ads, 'every') || ' ads', '; ' ORDER BY day)
+say "  the new day's marks on the history: $(q -d bench_hist -c "SELECT string_agg(day || ' ' || n || ' tenants, ' || coalesce(ads || ' ads listed', 'every ad'), '; ' ORDER BY day)
      FROM (SELECT day, count(*) AS n, sum(cardinality(ads))::text AS ads FROM adreport_dirty_days GROUP BY day) m")"
 NIGHT_HIST=() NIGHT_NEW=()
 for ((r = 1; r <= RUNS; r++)); do
