@@ -74,7 +74,7 @@ ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS utc_to timestamp;
 ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS ads bigint[];
 
 -- The ads of a mark as stored: sorted, each once, or NULL (every ad) for a
--- list holding a NULL or more than 32 ads: the rollup tests each event of a
+-- list that is empty, holds a NULL or more than 32 ads: the rollup tests each event of a
 -- listed day against the list, a linear search, so the list stays short.
 -- (The loader stops listing a day's ads at the same number, MARK_ADS_MAX in
 -- load_days.c.  A constant, not a parameter: Citus cannot send its workers a
@@ -83,7 +83,7 @@ ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS ads bigint[];
 CREATE OR REPLACE FUNCTION adreport_mark_ads(ads bigint[]) RETURNS bigint[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN ads IS NULL OR array_position(ads, NULL) IS NOT NULL THEN NULL
-              ELSE (SELECT CASE WHEN count(*) <= 32 THEN coalesce(array_agg(a ORDER BY a), '{}') END
+              ELSE (SELECT CASE WHEN count(*) BETWEEN 1 AND 32 THEN array_agg(a ORDER BY a) END
                     FROM (SELECT DISTINCT a FROM unnest(ads) AS u(a)) s) END
 $$;
 
