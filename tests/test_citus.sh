@@ -121,11 +121,11 @@ pipeline() {
     echo "zone rollup $rc" >>"$out/codes"
     # A late click of ad 2 on a rolled-up day: its mark lists the ad, and
     # the rollup recomputes that ad's row of the day alone.
-    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n2,2026-11-04 23:59:59,http://late.example/,0.5,10.9.9.9,{}\n' \
-        >"$out/in/1/clicks-late.csv"
+    late_click "$out/in/1/clicks-late.csv"
     rc=0; $a load -q --rejects "$out/rejects-late" "$out/in/1/clicks-late.csv" || rc=$?
     echo "late load $rc" >>"$out/codes"
-    if [ "$a" = cadr ]; then cq "SELECT day || ' ' || ads::text FROM adreport_dirty_days"; else q "SELECT day || ' ' || ads::text FROM adreport_dirty_days"; fi >>"$out/codes"
+    local marks="SELECT day || ' ' || ads::text FROM adreport_dirty_days"
+    if [ "$a" = cadr ]; then cq "$marks"; else q "$marks"; fi >>"$out/codes"
     rc=0; $a rollup -q || rc=$?
     echo "late rollup $rc" >>"$out/codes"
     rc=0; $a verify -q || rc=$?
@@ -135,6 +135,24 @@ pipeline() {
 }
 
 plain_adr() { "$ADR" "$@"; }
+
+# late_click FILE - a click of tenant 1's ad 2 late on 2026-11-04, a day the
+# tests have rolled up: its mark lists that one ad.
+late_click() {
+    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n%s\n' \
+        '2,2026-11-04 23:59:59,http://late.example/,0.5,10.9.9.9,{}' >"$1"
+}
+
+# assert_pushed_down DEBUG-FILE WHAT - the DEBUG1 and remote-command log of
+# a rollup shows INSERTs into the shards and nothing planned on the
+# coordinator.
+assert_pushed_down() {
+    grep -q "issuing INSERT INTO public.ad_daily_stats_[0-9]" "$1" ||
+        fail "no INSERT into an ad_daily_stats shard was sent to a worker: $(head -c 2000 "$1")"
+    if grep -E "Collecting INSERT|repartitioned INSERT|generating subplan|recursively planning" "$1"; then
+        fail "$2 is not pushed down (see the DEBUG lines above)"
+    fi
+}
 
 test_citus_init_is_clean_idempotent_and_distributes_everything() {
     citus_reset
@@ -223,26 +241,17 @@ test_citus_rollup_is_pushed_down_to_the_workers() {
     assert_exit 3 cadr load -q --rejects "$W/rej" samples/incoming
     PGOPTIONS="-c client_min_messages=debug1 -c citus.log_remote_commands=on" \
         cadr rollup -q --all 2>"$W/debug"
-    grep -q "issuing INSERT INTO public.ad_daily_stats_[0-9]" "$W/debug" ||
-        fail "no INSERT into an ad_daily_stats shard was sent to a worker: $(head -c 2000 "$W/debug")"
-    if grep -E "Collecting INSERT|repartitioned INSERT|generating subplan|recursively planning" "$W/debug"; then
-        fail "the rollup is not pushed down (see the DEBUG lines above)"
-    fi
+    assert_pushed_down "$W/debug" "the rollup"
     assert_eq 0 "$(cq "SELECT count(*) FROM adreport_dirty_days")" "dirty days left"
     # The nightly path: a late event marks its ad, and the rollup of that
     # mark (its ad-filtered read, the partial delete) runs on the workers too.
     mkdir -p "$W/late/1"
-    printf 'ad_id,clicked_at,site_url,cost_per_click_usd,user_ip,user_data\n2,2026-11-04 23:59:59,http://late.example/,0.5,10.9.9.9,{}\n' \
-        >"$W/late/1/clicks-late.csv"
+    late_click "$W/late/1/clicks-late.csv"
     cadr load -q --rejects "$W/rej" "$W/late"
     assert_eq "2026-11-04 {2}" "$(cq "SELECT day || ' ' || ads::text FROM adreport_dirty_days")"
     PGOPTIONS="-c client_min_messages=debug1 -c citus.log_remote_commands=on" \
         cadr rollup -q 2>"$W/debug"
-    grep -q "issuing INSERT INTO public.ad_daily_stats_[0-9]" "$W/debug" ||
-        fail "no INSERT into an ad_daily_stats shard was sent to a worker: $(head -c 2000 "$W/debug")"
-    if grep -E "Collecting INSERT|repartitioned INSERT|generating subplan|recursively planning" "$W/debug"; then
-        fail "the nightly rollup is not pushed down (see the DEBUG lines above)"
-    fi
+    assert_pushed_down "$W/debug" "the nightly rollup"
     assert_exit 0 cadr verify -q
 }
 
