@@ -50,9 +50,11 @@ CREATE TABLE IF NOT EXISTS adreport_dirty_days (
 );
 -- A rollup (or verify) claims marks by writing its token here, inside its
 -- own transaction: the claimed set is a distributed, co-located table the
--- set-based statements join on company_id.  Outside a running rollup every
--- committed mark has claim NULL (the rollup deletes what it claimed before
--- it commits; verify rolls back).
+-- set-based statements join on company_id.  The rollup deletes what it
+-- claimed before it commits, and verify rolls back.  A rollup on several
+-- connections first commits its tokens, one per connection (rollup.c), so
+-- after it is killed a mark may keep one: every claim takes all the marks
+-- of its tenants, whatever their token, and no token is ever used twice.
 ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS claim bigint;
 -- The time zone a claimed tenant-day is cut in, written with the claim from
 -- the tenant's settings (rollup_claim_zones.sql): every statement of the
@@ -72,6 +74,12 @@ ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS utc_to timestamp;
 -- ads' rows of it.  An ad's row of a day depends on that ad's events of the
 -- day and its campaign only, so the other rows stay as they were.
 ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS ads bigint[];
+-- About how many events the loads that marked the day wrote (summed when
+-- two loads mark it; for a zoned tenant each local day counts the whole UTC
+-- days it overlaps); NULL when not counted (every mark but a load's).  Only
+-- a weight: a rollup on several connections splits its tenants by it
+-- (rollup_weights.sql), nothing is computed from it.
+ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS events bigint;
 
 -- The ads of a mark as stored: sorted, each once, or NULL (every ad) for a
 -- list that is empty, holds a NULL or more than 32 ads: the rollup tests each event of a

@@ -76,12 +76,14 @@ bool cli_parse_int(const char *s, int lo, int hi, int *out)
 int cli_parse_scope(const char *command, int argc, char **argv, const char *usage, ru_options *opts,
                     struct cli_common *common)
 {
-    enum { OPT_COMPANY = 256, OPT_FROM, OPT_TO, OPT_ALL };
+    enum { OPT_COMPANY = 256, OPT_FROM, OPT_TO, OPT_ALL, OPT_JOBS };
     static const struct option longopts[] = {{"company", required_argument, NULL, OPT_COMPANY},
                                              {"from", required_argument, NULL, OPT_FROM},
                                              {"to", required_argument, NULL, OPT_TO},
                                              {"all", no_argument, NULL, OPT_ALL},
+                                             {"jobs", required_argument, NULL, OPT_JOBS},
                                              CLI_COMMON_OPTIONS};
+    bool takes_jobs = opts->jobs > 0; /* rollup's, not verify's */
     static int64_t companies[CLI_MAX_COMPANIES];
     bool has_from = false, has_to = false;
     char msg[96];
@@ -105,6 +107,12 @@ int cli_parse_scope(const char *command, int argc, char **argv, const char *usag
             break;
         case OPT_ALL:
             opts->all = true;
+            break;
+        case OPT_JOBS:
+            if (!takes_jobs)
+                return cli_usage_error(command, "unknown option");
+            if (!cli_parse_int(optarg, 1, RU_MAX_JOBS, &opts->jobs))
+                return cli_usage_error(command, "--jobs takes a number from 1 to 16");
             break;
         default:
             if (!cli_common_option(opt, optarg, common, usage))

@@ -147,7 +147,7 @@ int cmd_backfill(int argc, char **argv)
     } else {
         ld_print_totals(&summary.load);
         adr_info("rollup and reports");
-        if (job_rollup_and_report(conn, lo.company, true, lo.from_day, lo.to_day, reports,
+        if (job_rollup_and_report(conn, lo.company, true, lo.from_day, lo.to_day, 1, reports,
                                   &summary) != ADR_EXIT_OK)
             rc = ADR_EXIT_ERROR;
     }

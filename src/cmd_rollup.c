@@ -16,12 +16,13 @@ static const char usage[] =
     "  --company N          only this tenant (repeatable)\n"
     "  --from DAY --to DAY  also recompute these days (YYYY-MM-DD, inclusive; each tenant's local "
     "days)\n"
-    "  --all                recompute every day that has events or stats\n";
+    "  --all                recompute every day that has events or stats\n"
+    "  --jobs N             split the tenants over N connections at once (default 2)\n";
 
 int cmd_rollup(int argc, char **argv)
 {
     struct cli_common common = {0};
-    ru_options opts = {0};
+    ru_options opts = {.jobs = RU_DEFAULT_JOBS}; /* and --jobs, see cli_parse_scope */
     int rc = cli_parse_scope("rollup", argc, argv, usage, &opts, &common);
     if (rc >= 0)
         return rc;

@@ -27,7 +27,8 @@ static const char usage[] =
     "  --rejects DIR        rejected rows (default ./rejects)\n"
     "  --archive DIR        move each committed (or already loaded) file here\n"
     "  --max-reject-rate R  refuse a file with a larger rejected share (default 0.05)\n"
-    "  --jobs N             load log files over N connections at once (default 2)\n";
+    "  --jobs N             load log files, and roll up, over N connections at once\n"
+    "                       (default 2)\n";
 
 typedef struct archive_ctx {
     const char *incoming, *archive;
@@ -119,7 +120,7 @@ int cmd_run(int argc, char **argv)
     rc = load_rc;
     if (load_rc != ADR_EXIT_ERROR) {
         adr_info("rollup and reports");
-        int stage_rc = job_rollup_and_report(conn, 0, false, 0, 0, reports, &summary);
+        int stage_rc = job_rollup_and_report(conn, 0, false, 0, 0, lo.jobs, reports, &summary);
         if (stage_rc != ADR_EXIT_OK)
             rc = ADR_EXIT_ERROR;
     }

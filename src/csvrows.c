@@ -26,7 +26,7 @@ struct csvr_parser {
     size_t raw_len, raw_cap;
     bool quoted;   /* odd number of quotes so far in this row */
     bool overflow; /* row exceeded CSVR_MAX_ROW_BYTES; skipping to its end */
-    bool bare_cr; /* libcsv saw a record end inside the row */
+    bool bare_cr;  /* libcsv saw a record end inside the row */
     bool started;  /* the BOM check has been done */
     uint64_t line; /* physical lines completed */
     uint64_t row_line;

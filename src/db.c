@@ -39,6 +39,42 @@ int db_reach_enabled(PGconn *conn)
     return enabled;
 }
 
+PGconn *db_connect_like(PGconn *conn, const char *who)
+{
+    PQconninfoOption *opts = PQconninfo(conn);
+    if (!opts)
+        return NULL;
+    int n = 0;
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        n++;
+    const char **keys = adr_xmalloc(((size_t)n + 1) * sizeof *keys);
+    const char **vals = adr_xmalloc(((size_t)n + 1) * sizeof *vals);
+    int k = 0;
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (o->val && o->val[0]) {
+            keys[k] = o->keyword;
+            vals[k++] = o->val;
+        }
+    keys[k] = vals[k] = NULL;
+    PGconn *c = PQconnectdbParams(keys, vals, 0);
+    free(keys);
+    free(vals);
+    PQconninfoFree(opts);
+    if (PQstatus(c) != CONNECTION_OK || PQsetClientEncoding(c, "UTF8") != 0) {
+        adr_debug("%s: no second connection (%s); fewer workers", who, PQerrorMessage(c));
+        PQfinish(c);
+        return NULL;
+    }
+    PGresult *res = PQexec(c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!ok) {
+        PQfinish(c);
+        return NULL;
+    }
+    return c;
+}
+
 char *db_describe(PGconn *conn, char *buf, size_t size)
 {
     const char *host = PQhost(conn);

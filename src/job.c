@@ -31,9 +31,9 @@ int job_lock(PGconn *conn, const char *hint)
 }
 
 int job_rollup_and_report(PGconn *conn, int64_t company, bool ranged, int32_t from_day,
-                          int32_t to_day, const char *reports_dir, job_summary *s)
+                          int32_t to_day, int jobs, const char *reports_dir, job_summary *s)
 {
-    ru_options ru = {.ranged = ranged, .from_day = from_day, .to_day = to_day};
+    ru_options ru = {.ranged = ranged, .from_day = from_day, .to_day = to_day, .jobs = jobs};
     if (company) {
         ru.companies = &company;
         ru.ncompanies = 1;

@@ -55,8 +55,8 @@ static bool exec_days(PGconn *conn, db_batch *b, int64_t company, const idmap *d
     day_format(min, lo);
     day_format(max, hi);
     const char *ranged_params[] = {tenant, lo, hi, arr, zone};
-    const char *plain_params[] = {tenant, arr, NULL}; /* every ad */
-    int n = ranged ? 5 : 3;
+    const char *plain_params[] = {tenant, arr, NULL, NULL}; /* every ad, not counted */
+    int n = ranged ? 5 : 4;
     const char *const *params = ranged ? ranged_params : plain_params;
     bool ok = true;
     if (b) {
@@ -97,7 +97,9 @@ void ld_replace_days(db_batch *b, int64_t company, ld_kind kind, const idmap *da
 
 void ld_note_event(ld_file *f, int32_t day, int64_t ad)
 {
-    int64_t nads = 0;
+    int64_t nads = 0, events = 0;
+    idmap_get(&f->day_events, day, &events);
+    idmap_put(&f->day_events, day, events + 1);
     if (idmap_get(&f->days, day, &nads) && nads == DAY_WHOLE)
         return;
     int64_t biased = (int64_t)day + DAY_BIAS;
@@ -116,60 +118,87 @@ void ld_note_event(ld_file *f, int32_t day, int64_t ad)
     idmap_put(&f->days, day, nads + 1);
 }
 
-/* Append the pair (day, ad) to the two literals; ad < 0: NULL, every ad. */
-static void add_pair(char **dp, char **ap, bool *first, int32_t day, int64_t ad)
+/* The three literals of a mark statement, filled a pair at a time. */
+typedef struct mark_lists {
+    char *days, *ads, *events; /* each starts with '{' */
+    char *dp, *ap, *ep;        /* where the next element goes */
+    bool first;
+} mark_lists;
+
+/*
+ * Append the pair (day, ad) to the literals; ad < 0: NULL, every ad.  The
+ * day's events go with its first pair (0 with the others, none counted: a
+ * NULL list).
+ */
+static void add_pair(mark_lists *l, idmap *counted, const idmap *day_events, int32_t day,
+                     int64_t ad)
 {
-    if (!*first) {
-        *(*dp)++ = ',';
-        *(*ap)++ = ',';
+    if (!l->first) {
+        *l->dp++ = ',';
+        *l->ap++ = ',';
+        *l->ep++ = ',';
     }
-    *first = false;
-    day_format(day, *dp);
-    *dp += DAY_STR - 1;
-    *ap += ad < 0 ? sprintf(*ap, "NULL") : sprintf(*ap, "%lld", (long long)ad);
+    l->first = false;
+    day_format(day, l->dp);
+    l->dp += DAY_STR - 1;
+    l->ap += ad < 0 ? sprintf(l->ap, "NULL") : sprintf(l->ap, "%lld", (long long)ad);
+    int64_t events = 0;
+    if (day_events && !idmap_get(counted, day, NULL)) {
+        idmap_get(day_events, day, &events);
+        idmap_put(counted, day, 1);
+    }
+    l->ep += sprintf(l->ep, "%lld", (long long)events);
 }
 
 /*
- * The marks of `days` as two parallel array literals, "{2026-11-01,
- * 2026-11-01,2026-11-02}" and "{7,9,NULL}": a (day, ad) pair for each ad of
- * a listed day, a (day, NULL) pair for a whole day (all of them without
- * `day_ads`).  Order does not matter: the statement groups by day and locks
- * the marks in day order.
+ * The marks of `days` as three parallel array literals, "{2026-11-01,
+ * 2026-11-01,2026-11-02}", "{7,9,NULL}" and "{410,0,12}": a (day, ad) pair
+ * for each ad of a listed day, a (day, NULL) pair for a whole day (all of
+ * them without `day_ads`), and the events of each day once.  Order does not
+ * matter: the statement groups by day and locks the marks in day order.
  */
-static void mark_literals(const idmap *days, const idmap *day_ads, char **day_arr, char **ad_arr)
+static void mark_literals(const idmap *days, const idmap *day_ads, const idmap *day_events,
+                          mark_lists *l)
 {
     size_t n = days->count + (day_ads ? day_ads->count : 0);
-    char *dp = *day_arr = adr_xmalloc(n * DAY_STR + 3);
-    char *ap = *ad_arr = adr_xmalloc(n * 21 + 3);
-    bool first = true;
+    l->dp = l->days = adr_xmalloc(n * DAY_STR + 3);
+    l->ap = l->ads = adr_xmalloc(n * 21 + 3);
+    l->ep = l->events = adr_xmalloc(n * 21 + 3);
+    l->first = true;
+    *l->dp++ = *l->ap++ = *l->ep++ = '{';
+    idmap counted; /* days whose events are in the list */
+    idmap_init(&counted);
     size_t pos = 0;
     int64_t key, nads;
-    *dp++ = '{';
-    *ap++ = '{';
     while (day_ads && idmap_next(day_ads, &pos, &key, &nads)) {
         int32_t day = (int32_t)((key >> AD_BITS) - DAY_BIAS);
         if (idmap_get(days, day, &nads) && nads != DAY_WHOLE)
-            add_pair(&dp, &ap, &first, day, key & AD_MASK);
+            add_pair(l, &counted, day_events, day, key & AD_MASK);
     }
     pos = 0;
     while (idmap_next(days, &pos, &key, &nads))
         if (!day_ads || nads == DAY_WHOLE)
-            add_pair(&dp, &ap, &first, (int32_t)key, -1);
-    strcpy(dp, "}");
-    strcpy(ap, "}");
+            add_pair(l, &counted, day_events, (int32_t)key, -1);
+    strcpy(l->dp, "}");
+    strcpy(l->ap, "}");
+    strcpy(l->ep, "}");
+    idmap_free(&counted);
 }
 
-void ld_mark_dirty(db_batch *b, int64_t company, const idmap *days, const idmap *day_ads)
+void ld_mark_dirty(db_batch *b, int64_t company, const idmap *days, const idmap *day_ads,
+                   const idmap *day_events)
 {
     if (days->count == 0)
         return;
-    char tenant[32], *day_arr, *ad_arr;
+    char tenant[32];
+    mark_lists l;
     snprintf(tenant, sizeof tenant, "%lld", (long long)company);
-    mark_literals(days, day_ads, &day_arr, &ad_arr);
-    const char *params[] = {tenant, day_arr, ad_arr};
-    db_batch_add(b, "queries/mark_dirty_days", 3, params, "mark the changed days");
-    free(day_arr);
-    free(ad_arr);
+    mark_literals(days, day_ads, day_events, &l);
+    const char *params[] = {tenant, l.days, l.ads, day_events ? l.events : NULL};
+    db_batch_add(b, "queries/mark_dirty_days", 4, params, "mark the changed days");
+    free(l.days);
+    free(l.ads);
+    free(l.events);
 }
 
 bool ld_backfill_clear(PGconn *conn, int64_t company, int32_t from_day, int32_t to_day,

@@ -22,7 +22,8 @@ void ld_replace_days(db_batch *b, int64_t company, ld_kind kind, const idmap *da
 
 /*
  * ld_note_event - `f` has a good row of `ad` on UTC `day`: add the day to
- * f->days and the pair to f->day_ads, for the day's mark (ld_mark_dirty).
+ * f->days, the pair to f->day_ads and one to the day's f->day_events, for
+ * the day's mark (ld_mark_dirty).
  */
 void ld_note_event(ld_file *f, int32_t day, int64_t ad);
 
@@ -30,8 +31,10 @@ void ld_note_event(ld_file *f, int32_t day, int64_t ad);
  * ld_mark_dirty - append to `b`: mark the tenant's `days` for the next
  * rollup, each for the ads `day_ads` (ld_note_event) holds for it, or for
  * every ad of the day when `day_ads` is NULL or a day has more ads than a
- * mark lists.
+ * mark lists; with the day's events from `day_events` (a weight for
+ * splitting the rollup; NULL: not counted).
  */
-void ld_mark_dirty(db_batch *b, int64_t company, const idmap *days, const idmap *day_ads);
+void ld_mark_dirty(db_batch *b, int64_t company, const idmap *days, const idmap *day_ads,
+                   const idmap *day_events);
 
 #endif

@@ -273,7 +273,8 @@ static void finish(ld_file *f, replace_set *rs, int64_t size, db_batch *after, l
 {
     /* A replaced day lost events of any ad: its mark is the whole day. */
     if (!ld_kind_is_entity(f->kind))
-        ld_mark_dirty(after, f->tenant, &f->days, f->opts->replace ? NULL : &f->day_ads);
+        ld_mark_dirty(after, f->tenant, &f->days, f->opts->replace ? NULL : &f->day_ads,
+                      &f->day_events);
     int ledger = ld_ledger_add(f, after, size);
     if (!caller_owns_tx(f))
         db_batch_add_text(after, "COMMIT", "commit the file");
@@ -348,6 +349,7 @@ static void transact(ld_file *f, replace_set *rs, const char *sha, int64_t size,
     }
     idmap_clear(&f->days);
     idmap_clear(&f->day_ads);
+    idmap_clear(&f->day_events);
     prog_file_pass(f->prog, "loading", true, LD_WEIGHT_LOAD);
     bool ok = entity ? ld_entities_load(f) : ld_events_load(f, false, &first, &after);
     prog_file_pass(f->prog, "finishing", false, LD_WEIGHT_FINISH);
@@ -479,6 +481,7 @@ ld_result ld_load_file(db_stmts *stmts, const ld_options *opts, replace_set *rs,
                  .kind = kind};
     idmap_init(&f.days);
     idmap_init(&f.day_ads);
+    idmap_init(&f.day_events);
     idmap_init(&f.dirty_tenants);
     struct stat st;
     f.prog = prog_file_begin(f.name, stat(path, &st) == 0 ? (uint64_t)st.st_size : 0,
@@ -502,6 +505,7 @@ ld_result ld_load_file(db_stmts *stmts, const ld_options *opts, replace_set *rs,
         rs_release(rs, f.tenant);
     idmap_free(&f.days);
     idmap_free(&f.day_ads);
+    idmap_free(&f.day_events);
     idmap_free(&f.dirty_tenants);
     free(f.kept);
     return out.result;

@@ -31,6 +31,7 @@ typedef struct ld_file {
     uint64_t rows_good, rows_rejected;
     idmap days;          /* UTC days (since 2000-01-01) with good rows (ld_note_event) */
     idmap day_ads;       /* events: the (UTC day, ad) pairs of those rows (ld_note_event) */
+    idmap day_events;    /* events: good rows per UTC day (ld_note_event) */
     idmap dirty_tenants; /* entity loads: tenants whose rollups must be redone */
     char sha256[LF_SHA256_HEX];
     uint64_t bytes; /* uncompressed bytes read */

@@ -419,6 +419,13 @@ void prog_file_end(int slot, uint64_t rows)
     pthread_mutex_unlock(&P.lock);
 }
 
+void prog_set_total(uint64_t total)
+{
+    pthread_mutex_lock(&P.lock);
+    P.total = total;
+    pthread_mutex_unlock(&P.lock);
+}
+
 void prog_item_begin(const char *label)
 {
     pthread_mutex_lock(&P.lock);

@@ -203,47 +203,6 @@ static void *work(void *arg)
     }
 }
 
-/*
- * A second connection like conn (same host, database, user, password,
- * options), in UTF8 and UTC like the first.  NULL when it cannot be had: the
- * pool then runs with fewer workers.
- */
-static PGconn *connect_like(PGconn *conn)
-{
-    PQconninfoOption *opts = PQconninfo(conn);
-    if (!opts)
-        return NULL;
-    int n = 0;
-    for (PQconninfoOption *o = opts; o->keyword; o++)
-        n++;
-    const char **keys = adr_xmalloc(((size_t)n + 1) * sizeof *keys);
-    const char **vals = adr_xmalloc(((size_t)n + 1) * sizeof *vals);
-    int k = 0;
-    for (PQconninfoOption *o = opts; o->keyword; o++)
-        if (o->val && o->val[0]) {
-            keys[k] = o->keyword;
-            vals[k++] = o->val;
-        }
-    keys[k] = vals[k] = NULL;
-    PGconn *c = PQconnectdbParams(keys, vals, 0);
-    free(keys);
-    free(vals);
-    PQconninfoFree(opts);
-    if (PQstatus(c) != CONNECTION_OK || PQsetClientEncoding(c, "UTF8") != 0) {
-        adr_debug("report: no second connection (%s); fewer workers", PQerrorMessage(c));
-        PQfinish(c);
-        return NULL;
-    }
-    PGresult *res = PQexec(c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
-    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-    PQclear(res);
-    if (!ok) {
-        PQfinish(c);
-        return NULL;
-    }
-    return c;
-}
-
 /* Run the jobs on up to RPT_WORKERS workers; worker 0 uses conn. */
 static void run_jobs(PGconn *conn, const rpt_options *o, const report_job *jobs, size_t njobs,
                      run_stats *stats)
@@ -255,7 +214,7 @@ static void run_jobs(PGconn *conn, const rpt_options *o, const report_job *jobs,
     memset(workers, 0, sizeof workers);
     for (int i = 0; i < nworkers; i++) {
         workers[i].pool = &pool;
-        workers[i].conn = i == 0 ? conn : connect_like(conn);
+        workers[i].conn = i == 0 ? conn : db_connect_like(conn, "report");
         if (!workers[i].conn)
             break;
         workers[i].started =

@@ -9,6 +9,7 @@
 #include "adreport/progress.h"
 #include "adreport/summary.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,8 +127,12 @@ bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pend
     const char *params[] = {token};
     return ok && run(conn, "queries/rollup_claim_zones", 1, params, NULL, what) &&
            (!(opts->all || opts->ranged) ||
-            run(conn, "queries/site_hosts_fill_claim", 1, params, NULL, what)) &&
-           db_exec(conn, "queries/rollup_analyze_claim", what);
+            run(conn, "queries/site_hosts_fill_claim", 1, params, NULL, what));
+}
+
+bool ru_analyze_claim(PGconn *conn, const char *what)
+{
+    return db_exec(conn, "queries/rollup_analyze_claim", what);
 }
 
 bool ru_claimed(PGconn *conn, const char *token, ru_totals *t, char *first, char *last,
@@ -149,6 +154,13 @@ static void rollback(PGconn *conn)
 {
     PGresult *res = PQexec(conn, "ROLLBACK");
     PQclear(res);
+}
+
+/* After an error: roll back whatever transaction it left open. */
+static void rollback_open(PGconn *conn)
+{
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+        rollback(conn);
 }
 
 /* ANALYZE the event tables a load has just grown (see the SQL file). */
@@ -233,6 +245,9 @@ bool ru_plan_claim(PGconn *conn, const char *token, const char *what)
     return !few || db_exec_text(conn, "SET LOCAL random_page_cost = 1.1", what);
 }
 
+/* Serialises summarize_claim's calls into summary.c from part threads. */
+static pthread_mutex_t summary_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Each tenant of the claim, for --summary-json: its days and stats rows. */
 static bool summarize_claim(PGconn *conn, const char *token, const char *what)
 {
@@ -240,10 +255,12 @@ static bool summarize_claim(PGconn *conn, const char *token, const char *what)
     PGresult *res = db_query(conn, "queries/rollup_claimed_by_tenant", 1, params, what);
     if (!res)
         return false;
+    pthread_mutex_lock(&summary_lock);
     for (int r = 0; r < PQntuples(res); r++)
         sum_rollup_tenant(strtoll(PQgetvalue(res, r, 0), NULL, 10),
                           strtoull(PQgetvalue(res, r, 1), NULL, 10), PQgetvalue(res, r, 2),
                           PQgetvalue(res, r, 3), strtoull(PQgetvalue(res, r, 4), NULL, 10));
+    pthread_mutex_unlock(&summary_lock);
     PQclear(res);
     return true;
 }
@@ -276,6 +293,212 @@ static bool insert_claimed(PGconn *conn, const char *token, bool reach, uint64_t
     return true;
 }
 
+/*
+ * The claimed tenant-days' new stats, inside the claim's transaction:
+ * delete, insert, mark months, settle zones, refresh the ads counters,
+ * summarize, clear the claimed marks.
+ */
+static bool compute_claimed(PGconn *conn, const char *token, bool reach, ru_totals *t,
+                            const char *what)
+{
+    const char *params[] = {token};
+    return run(conn, "queries/rollup_delete_claimed", 1, params, NULL, what) &&
+           insert_claimed(conn, token, reach, &t->rows, what) &&
+           run(conn, "queries/rollup_mark_months", 1, params, NULL, what) &&
+           run(conn, "queries/rollup_settle_zones", 1, params, NULL, what) &&
+           run(conn, "queries/rollup_ad_counts", 1, params, NULL, what) &&
+           summarize_claim(conn, token, what) &&
+           run(conn, "queries/rollup_clear_dirty", 1, params, NULL, what);
+}
+
+/* The status line's count and label, once the claim is known. */
+static void show_claim(const ru_totals *t)
+{
+    char label[64];
+    prog_set_total(t->days);
+    prog_item_begin(adr_fmt(label, sizeof label, "%llu tenants", (unsigned long long)t->tenants));
+}
+
+/*
+ * The rest of a claim's transaction, from its statistics to COMMIT (the
+ * caller rolls back on error).  t gets the claim's tenants, days and rows;
+ * `show`: and the status line shows them.
+ */
+static bool finish_claim(PGconn *conn, const char *token, bool reach, bool show, ru_totals *t,
+                         char *first, char *last, const char *what)
+{
+    bool ok = ru_claimed(conn, token, t, first, last, what);
+    if (ok && show)
+        show_claim(t);
+    ok = ok &&
+         (t->days == 0 ||
+          (ru_plan_claim(conn, token, what) && compute_claimed(conn, token, reach, t, what))) &&
+         db_exec_text(conn, "COMMIT", what);
+    return ok;
+}
+
+/*
+ * --- a rollup on several connections ------------------------------------
+ *
+ * One INSERT ... SELECT runs on one core (PostgreSQL 15 runs none in
+ * parallel), so a big claim is split into parts by tenant, each part one
+ * transaction on its own connection, all at once.  Tenants, not days: a
+ * tenant's ads counters are totals over all its days, so one transaction
+ * must hold all its claimed days.  Parts are balanced by the events their
+ * days hold (rollup_weights.sql): the largest tenant first, each to the
+ * lightest part.
+ *
+ * The planner needs statistics of each part's claim (rollup_analyze_claim),
+ * and ANALYZE in one open transaction blocks it in every other one.  So a
+ * first transaction claims everything, gives each part's tenants their
+ * part's token, analyzes and commits; each part then claims its tenants
+ * again with the same token (which the statistics know) and takes any mark
+ * a load has added since.  The rollup lock is held on the first connection
+ * from before the first transaction to after the last.  A part that fails
+ * rolls back alone: the others' tenants are done, its tenants keep their
+ * marks (and its token, which the next claim replaces), and the rollup
+ * reports the error.
+ */
+typedef struct ru_part {
+    PGconn *conn;
+    int64_t *companies; /* the part's tenants */
+    int ncompanies;
+    uint64_t weight;
+    char token[32];
+    bool reach, ok, started;
+    ru_totals t;
+    char first[DAY_STR], last[DAY_STR];
+    pthread_t thread;
+} ru_part;
+
+/* A part's own transaction: claim its tenants again, then the rest. */
+static bool run_part(ru_part *p)
+{
+    const char *what = "roll up the changed tenant-days";
+    ru_options opts = {.companies = p->companies, .ncompanies = p->ncompanies};
+    p->ok = db_exec_text(p->conn, "BEGIN", what) &&
+            db_exec(p->conn, "queries/rollup_settings", what) &&
+            ru_claim(p->conn, &opts, p->token, true, what) &&
+            finish_claim(p->conn, p->token, p->reach, false, &p->t, p->first, p->last, what);
+    rollback_open(p->conn);
+    return p->ok;
+}
+
+static void *part_thread(void *arg)
+{
+    run_part(arg);
+    return NULL;
+}
+
+/* Deal the claim's tenants (largest first) into at most `jobs` parts. */
+static int split_tenants(PGconn *conn, const char *token, int jobs, ru_part *parts)
+{
+    const char *params[] = {token};
+    PGresult *res = db_query(conn, "queries/rollup_weights", 1, params, "weigh the claim");
+    if (!res)
+        return -1;
+    int n = PQntuples(res), nparts = n < jobs ? n : jobs;
+    for (int k = 0; k < nparts; k++)
+        parts[k].companies = adr_xmalloc((size_t)n * sizeof(int64_t));
+    for (int r = 0; r < n; r++) {
+        ru_part *light = &parts[0];
+        for (int k = 1; k < nparts; k++)
+            if (parts[k].weight < light->weight)
+                light = &parts[k];
+        light->companies[light->ncompanies++] = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+        light->weight += strtoull(PQgetvalue(res, r, 1), NULL, 10);
+    }
+    PQclear(res);
+    return nparts;
+}
+
+/* Give parts 1.. their tokens (base + k); part 0 keeps the base token. */
+static bool retoken_parts(PGconn *conn, const char *base, ru_part *parts, int nparts)
+{
+    uint64_t b = strtoull(base, NULL, 10);
+    bool ok = true;
+    for (int k = 0; k < nparts && ok; k++) {
+        snprintf(parts[k].token, sizeof parts[k].token, "%llu", (unsigned long long)(b + k));
+        if (k == 0)
+            continue;
+        ru_options opts = {.companies = parts[k].companies, .ncompanies = parts[k].ncompanies};
+        char *companies = company_array(&opts);
+        const char *params[] = {base, parts[k].token, companies};
+        ok = run(conn, "queries/rollup_split_claim", 3, params, NULL, "split the claim");
+        free(companies);
+    }
+    return ok;
+}
+
+static bool run_parts(PGconn *conn, const ru_options *opts, bool reach, ru_totals *t, char *first,
+                      char *last, const char *what)
+{
+    char base[32];
+    ru_part parts[RU_MAX_JOBS];
+    memset(parts, 0, sizeof parts);
+    if (!db_exec(conn, "queries/rollup_lock_session", what))
+        return false;
+    bool ok = ru_begin(conn, base, sizeof base, what) && ru_claim(conn, opts, base, true, what);
+    int nparts = ok ? split_tenants(conn, base, opts->jobs, parts) : -1;
+    ok = nparts >= 0;
+    if (!ok) {
+        rollback_open(conn);
+    } else if (nparts <= 1) {
+        /* One tenant (or none): this transaction does it all. */
+        ok = ru_analyze_claim(conn, what) &&
+             finish_claim(conn, base, reach, true, t, first, last, what);
+        rollback_open(conn);
+    } else {
+        ru_totals all = {0};
+        char a[DAY_STR], b[DAY_STR];
+        ok = ru_claimed(conn, base, &all, a, b, what);
+        if (ok)
+            show_claim(&all);
+        for (int k = 0; k < nparts; k++)
+            adr_debug("rollup: part %d of %d: %d tenants, weight %llu", k + 1, nparts,
+                      parts[k].ncompanies, (unsigned long long)parts[k].weight);
+        ok = retoken_parts(conn, base, parts, nparts) && ru_analyze_claim(conn, what) &&
+             db_exec_text(conn, "COMMIT", what);
+        rollback_open(conn);
+        for (int k = 0; ok && k < nparts; k++) {
+            parts[k].reach = reach;
+            parts[k].conn = k == 0 ? conn : db_connect_like(conn, "rollup");
+            parts[k].started = k > 0 && parts[k].conn &&
+                               pthread_create(&parts[k].thread, NULL, part_thread, &parts[k]) == 0;
+        }
+        /* Part 0 here; then any part that got no connection or thread. */
+        for (int k = 0; ok && k < nparts; k++)
+            if (!parts[k].started) {
+                PGconn *own = parts[k].conn;
+                parts[k].conn = conn;
+                run_part(&parts[k]);
+                if (own && own != conn)
+                    PQfinish(own);
+            }
+        for (int k = 0; ok && k < nparts; k++) {
+            if (parts[k].started) {
+                pthread_join(parts[k].thread, NULL);
+                PQfinish(parts[k].conn);
+            }
+        }
+        for (int k = 0; ok && k < nparts; k++) {
+            t->tenants += parts[k].t.tenants;
+            t->days += parts[k].t.days;
+            t->rows += parts[k].t.rows;
+            if (parts[k].t.days && (!first[0] || strcmp(parts[k].first, first) < 0))
+                strcpy(first, parts[k].first);
+            if (parts[k].t.days && strcmp(parts[k].last, last) > 0)
+                strcpy(last, parts[k].last);
+        }
+        for (int k = 0; ok && k < nparts; k++)
+            ok = parts[k].ok;
+    }
+    for (int k = 0; k < RU_MAX_JOBS; k++)
+        free(parts[k].companies);
+    ok = db_query_ok(conn, "queries/rollup_unlock_session", what) && ok;
+    return ok;
+}
+
 bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
 {
     double t0 = adr_now();
@@ -284,41 +507,29 @@ bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
         return false;
     char token[32], first[DAY_STR] = "", last[DAY_STR] = "";
     ru_totals t = {0};
-    /*
-     * One transaction: claim, delete, insert, mark months, refresh the ads
-     * counters, clear the claimed marks.  A kill at any point leaves the
-     * previous stats and every mark; a rerun does it all again.
-     */
     int reach = db_reach_enabled(conn); /* sketches too, where hll is there */
-    bool ok = reach >= 0 && ru_begin(conn, token, sizeof token, what) &&
-              ru_claim(conn, opts, token, true, what) &&
-              ru_claimed(conn, token, &t, first, last, what) &&
-              (t.days == 0 || ru_plan_claim(conn, token, what));
-    const char *params[] = {token};
-    /* One statement does the work: the display counts tenant-days, all done
-     * at once when the INSERT returns. */
-    prog_begin("rollup", "tenant-days", t.days, 0, 0);
-    if (ok && t.days > 0) {
-        char label[64];
-        prog_item_begin(
-            adr_fmt(label, sizeof label, "%llu tenants", (unsigned long long)t.tenants));
-        ok = run(conn, "queries/rollup_delete_claimed", 1, params, NULL, what) &&
-             insert_claimed(conn, token, reach == 1, &t.rows, what) &&
-             run(conn, "queries/rollup_mark_months", 1, params, NULL, what) &&
-             run(conn, "queries/rollup_settle_zones", 1, params, NULL, what) &&
-             run(conn, "queries/rollup_ad_counts", 1, params, NULL, what) &&
-             summarize_claim(conn, token, what) &&
-             run(conn, "queries/rollup_clear_dirty", 1, params, NULL, what);
+    /* The display counts tenant-days; the statements do them all at once. */
+    prog_begin("rollup", "tenant-days", 0, 0, 0);
+    bool ok = reach >= 0;
+    if (ok && opts->jobs > 1) {
+        ok = run_parts(conn, opts, reach == 1, &t, first, last, what);
+    } else if (ok) {
+        /*
+         * One transaction: claim, delete, insert, mark months, refresh the
+         * ads counters, clear the claimed marks.  A kill at any point leaves
+         * the previous stats and every mark; a rerun does it all again.
+         */
+        ok = ru_begin(conn, token, sizeof token, what) && ru_claim(conn, opts, token, true, what) &&
+             ru_analyze_claim(conn, what) &&
+             finish_claim(conn, token, reach == 1, true, &t, first, last, what);
+        rollback_open(conn);
     }
-    ok = ok && db_exec_text(conn, "COMMIT", what);
     if (ok && t.days > 0)
         prog_item_done(t.rows);
     prog_end();
     sum_stage("rollup", adr_now() - t0);
-    if (!ok) {
-        rollback(conn);
+    if (!ok)
         return false;
-    }
     t.seconds = adr_now() - t0;
     if (t.days > 0 && adr_verbosity >= ADR_NORMAL)
         prog_printf(

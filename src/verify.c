@@ -111,7 +111,7 @@ bool vf_run(PGconn *conn, const ru_options *opts, FILE *out, vf_totals *totals)
     /* Never committed: the claim is the only write, and it is undone. */
     int reach = db_reach_enabled(conn);
     bool ok = reach >= 0 && ru_begin(conn, token, sizeof token, what) &&
-              ru_claim(conn, opts, token, false, what) &&
+              ru_claim(conn, opts, token, false, what) && ru_analyze_claim(conn, what) &&
               ru_claimed(conn, token, &claimed, first, last, what) &&
               (claimed.days == 0 || ru_plan_claim(conn, token, what)) &&
               (stats = ru_exec_statement(conn, "queries/verify_stats", reach, token,

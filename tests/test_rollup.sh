@@ -453,23 +453,86 @@ test_rollups_racing_loads_on_the_same_tenant_days_lose_nothing() {
     assert_eq 0 "$(q 'SELECT count(*) FROM adreport_dirty_days')"
 }
 
+test_a_rollup_in_parts_balances_its_tenants_and_equals_one_transaction() {
+    generate "$W/gen" 30 2 0.05
+    "$ADR" load -q --rejects "$W/rejects" "$W/gen"
+    # A load's marks count its events: the weights the parts are cut by.
+    assert_eq "$(q 'SELECT (SELECT count(*) FROM impressions) + (SELECT count(*) FROM clicks)')" \
+        "$(q 'SELECT sum(events) FROM adreport_dirty_days')" "events counted by the marks"
+    local out w
+    out=$("$ADR" rollup -v --jobs 2 2>&1)
+    assert_contains "$out" "rollup: part 2 of 2:"
+    assert_contains "$out" "rollup      30 tenants,"
+    # Each tenant whole in one part; the parts within 20 % of each other.
+    w=$(echo "$out" | sed -n 's/.*rollup: part [12] of 2: \([0-9]*\) tenants, weight \([0-9]*\).*/\1 \2/p')
+    assert_eq 30 "$(echo "$w" | awk '{ n += $1 } END { print n }')" "tenants in the parts"
+    echo "$w" | awk '{ w[NR] = $2 } END { r = w[1] > w[2] ? w[1] / w[2] : w[2] / w[1]; exit !(r < 1.2) }' ||
+        fail "unbalanced parts: $w"
+    check
+    assert_exit 0 "$ADR" verify -q
+    assert_eq 0 "$(q 'SELECT count(*) FROM adreport_dirty_days')"
+    local parts
+    parts="$(stats_md5) $(counts_md5)"
+    "$ADR" rollup -q --all --jobs 1
+    assert_eq "$parts" "$(stats_md5) $(counts_md5)" "two parts vs one transaction"
+    # --all in parts too; --jobs is the rollup's, not verify's.
+    "$ADR" rollup -q --all --jobs 3
+    assert_eq "$parts" "$(stats_md5) $(counts_md5)" "three parts vs one transaction"
+    assert_exit 2 "$ADR" rollup --jobs 0
+    assert_exit 2 "$ADR" rollup --jobs 17
+    assert_exit 2 "$ADR" verify --jobs 2
+}
+
+test_a_failing_part_rolls_back_alone_and_the_next_rollup_finishes() {
+    generate "$W/gen" 12 2 0.05
+    "$ADR" load -q --rejects "$W/rejects" "$W/gen"
+    # Tenant 5's stats cannot be written: its part fails, the other commits.
+    q "CREATE FUNCTION refuse_5() RETURNS trigger LANGUAGE plpgsql AS
+         \$\$BEGIN IF NEW.company_id = 5 THEN RAISE EXCEPTION 'no stats for 5'; END IF;
+                 RETURN NEW; END\$\$;
+       CREATE TRIGGER refuse_5 BEFORE INSERT ON ad_daily_stats FOR EACH ROW EXECUTE FUNCTION refuse_5()"
+    local rc=0 out
+    out=$("$ADR" rollup --jobs 2 2>&1) || rc=$?
+    assert_eq 1 "$rc" "exit code of a rollup with a failed part"
+    assert_contains "$out" "no stats for 5"
+    assert_eq 0 "$(q 'SELECT count(*) FROM ad_daily_stats WHERE company_id = 5')"
+    # The failed part's tenants keep their stats (none) and their marks;
+    # the other part's tenants are done.
+    local done_tenants marked
+    done_tenants=$(q 'SELECT count(DISTINCT company_id) FROM ad_daily_stats')
+    marked=$(q 'SELECT count(DISTINCT company_id) FROM adreport_dirty_days')
+    [ "$done_tenants" -ge 1 ] || fail "no part committed"
+    assert_eq 12 "$((done_tenants + marked))" "tenants done + tenants still marked"
+    assert_eq 0 "$(q 'SELECT count(*) FROM adreport_dirty_days d
+                      WHERE EXISTS (SELECT 1 FROM ad_daily_stats s WHERE s.company_id = d.company_id)')" \
+        "a tenant both done and marked"
+    q "DROP TRIGGER refuse_5 ON ad_daily_stats"
+    "$ADR" rollup -q
+    check
+    assert_exit 0 "$ADR" verify -q
+    assert_eq 0 "$(q 'SELECT count(*) FROM adreport_dirty_days')"
+}
+
 test_killed_rollup_leaves_previous_stats_and_rerun_equals_full_recompute() {
     generate "$W/gen" 40 3 0.4
     "$ADR" load -q --rejects "$W/rejects" "$W/gen"
     "$ADR" rollup -q
-    local t0 t1 ms trial before marks
+    local t0 t1 ms trial before marks jobs left
     t0=$(date +%s%N)
     "$ADR" rollup -q --all
     t1=$(date +%s%N)
     ms=$(((t1 - t0) / 1000000 + 20))
-    for trial in 1 2 3 4 5 6 7 8; do
+    for trial in 1 2 3 4 5 6 7 8 9 10; do
         # A wrong row (a "manual fix" gone bad) that only a committed rollup repairs.
         q "UPDATE ad_daily_stats SET clicks = clicks + $trial
            WHERE (company_id, ad_id, day) = (SELECT company_id, ad_id, day FROM ad_daily_stats
                                              ORDER BY company_id, ad_id, day LIMIT 1)"
         before=$(stats_md5)
         marks=$(q 'SELECT count(*) FROM adreport_dirty_days')
-        "$ADR" rollup -q --all &
+        # Odd trials: one transaction; even ones: two parts on two
+        # connections, whose first transaction commits their claims.
+        jobs=$((2 - trial % 2))
+        "$ADR" rollup -q --all --jobs "$jobs" &
         local pid=$!
         sleep "$(awk -v r=$RANDOM -v ms=$ms 'BEGIN { printf "%.3f", r / 32768 * ms / 1000 }')"
         kill -9 "$pid" 2>/dev/null || true
@@ -479,9 +542,18 @@ test_killed_rollup_leaves_previous_stats_and_rerun_equals_full_recompute() {
             [ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" == 0 ] && break
             sleep 0.1
         done
+        # The wrong row's tenant has the stats it had or true ones (its
+        # part committed; another part's tenants were true anyway).
         if [ "$(stats_md5)" == "$before" ]; then
-            assert_eq "$marks" "$(q 'SELECT count(*) FROM adreport_dirty_days')" "marks after a rolled-back rollup"
             assert_exit 1 "$ADR" verify -q
+            if [ "$jobs" == 1 ]; then
+                assert_eq "$marks" "$(q 'SELECT count(*) FROM adreport_dirty_days')" \
+                    "marks after a rolled-back rollup"
+            else
+                # Committed claims stay as marks for the next rollup.
+                left=$(q 'SELECT count(*) FROM adreport_dirty_days')
+                [ "$left" -ge "$marks" ] || fail "marks after a killed rollup in parts: $left < $marks"
+            fi
         else
             assert_exit 0 "$ADR" verify -q
         fi

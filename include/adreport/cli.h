@@ -62,7 +62,8 @@ bool cli_parse_int(const char *s, int lo, int hi, int *out);
 
 /*
  * cli_parse_scope - the options of the commands that work on tenant-days
- * (rollup, verify): --company N (repeatable), --from DAY --to DAY, --all and
+ * (rollup, verify): --company N (repeatable), --from DAY --to DAY, --all,
+ * --jobs N (only when opts->jobs comes set: rollup's default) and
  * the common ones, into *opts (its companies point into a static array) and
  * *common.  Returns -1 when the command may go on, else the exit code (2
  * after printing the usage error; 0 after --help).

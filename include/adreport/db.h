@@ -22,6 +22,14 @@
 PGconn *db_connect(const char *conninfo);
 
 /*
+ * db_connect_like - another connection like conn (same host, database,
+ * user, password, options), in UTF8 and UTC like the first, for a pool of
+ * workers.  NULL when it cannot be had (said at --verbose, as `who`'s): the
+ * pool then runs with fewer workers.
+ */
+PGconn *db_connect_like(PGconn *conn, const char *who);
+
+/*
  * db_describe - "database "x" on host "h" port p as user "u"", for messages.
  * Never includes the password.  Writes into buf and returns it.
  */

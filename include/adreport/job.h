@@ -30,11 +30,12 @@ int job_lock(PGconn *conn, const char *hint);
 
 /*
  * job_rollup_and_report - roll up what changed (restricted to `company` when
- * not 0, and forcing from..to when ranged), then write the reports of every
- * tenant-month that changed into reports_dir.  Returns an exit code.
+ * not 0, and forcing from..to when ranged) over up to `jobs` connections,
+ * then write the reports of every tenant-month that changed into
+ * reports_dir.  Returns an exit code.
  */
 int job_rollup_and_report(PGconn *conn, int64_t company, bool ranged, int32_t from_day,
-                          int32_t to_day, const char *reports_dir, job_summary *s);
+                          int32_t to_day, int jobs, const char *reports_dir, job_summary *s);
 
 /*
  * job_archive - move `path` (under `incoming`) to the same relative path

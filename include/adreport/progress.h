@@ -87,6 +87,10 @@ void prog_file_update(int slot, uint64_t offset, uint64_t rows);
  * the rows it loaded or rejected, for the stage's row count. */
 void prog_file_end(int slot, uint64_t rows);
 
+/* prog_set_total - how many the stage counts, once it is known (a rollup
+ * knows its tenant-days after its claim). */
+void prog_set_total(uint64_t total);
+
 /* prog_item_begin - the item in flight (e.g. "company 42"), shown after
  * the counts; copied. */
 void prog_item_begin(const char *label);

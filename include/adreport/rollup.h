@@ -9,8 +9,10 @@
  * refresh ads.impressions_count / clicks_count of the tenants concerned, and
  * delete the claimed marks.  Days nobody touched are not rewritten, so a
  * nightly rollup costs what the new data costs; a killed rollup leaves the
- * previous stats and marks.  verify.c reuses the claim and the compute
- * statement.
+ * previous stats and marks.  With --jobs N the tenants are split into up to
+ * N parts of about equal work, each such a transaction on its own
+ * connection, all at once (rollup.c): each tenant's stats change whole or
+ * not at all.  verify.c reuses the claim and the compute statement.
  */
 #ifndef ADREPORT_ROLLUP_H
 #define ADREPORT_ROLLUP_H
@@ -20,12 +22,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Connections one rollup uses at most (its claim tokens leave room for 16). */
+#define RU_MAX_JOBS 16
+
+/* Connections a rollup uses unless told (--jobs): the machines' two cores. */
+#define RU_DEFAULT_JOBS 2
+
 typedef struct ru_options {
     const int64_t *companies; /* only these tenants (NULL: every tenant concerned) */
     int ncompanies;
     bool all;                 /* recompute every day of the tenants */
     bool ranged;              /* recompute from_day..to_day */
     int32_t from_day, to_day; /* days since 2000-01-01, inclusive */
+    int jobs;                 /* connections at once (1..RU_MAX_JOBS; 0: 1) */
 } ru_options;
 
 typedef struct ru_totals {
@@ -53,6 +62,12 @@ bool ru_begin(PGconn *conn, char *token, size_t size, const char *what);
  */
 bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pending,
               const char *what);
+
+/*
+ * ru_analyze_claim - planner statistics of the claim, after ru_claim and
+ * before the statements that read it (rollup_analyze_claim.sql says why).
+ */
+bool ru_analyze_claim(PGconn *conn, const char *what);
 
 /*
  * ru_claimed - add the claim's tenants and tenant-days to *t, and write its

@@ -15,3 +15,8 @@ FROM (SELECT c.company_id, coalesce(max(z.time_zone), 'UTC') AS time_zone
       WHERE c.claim = $1
       GROUP BY c.company_id) w
 WHERE w.company_id = d.company_id AND d.claim = $1
+  -- A mark claimed again (by each part of a rollup on several connections)
+  -- keeps the zone it was given: no second write.
+  AND (d.time_zone, d.utc_from, d.utc_to) IS DISTINCT FROM
+      (w.time_zone, (d.day::timestamp AT TIME ZONE w.time_zone) AT TIME ZONE 'UTC',
+       ((d.day + 1)::timestamp AT TIME ZONE w.time_zone) AT TIME ZONE 'UTC')
