@@ -161,6 +161,28 @@ test_large_audiences_are_within_the_documented_error() {
     $PY -c "import sys; e, g = int(sys.argv[1]), int(sys.argv[2]); assert abs(g - e) / e <= 0.05, (g, e)" "$exact" "$got"
 }
 
+# The aggregations of a plan (auto_explain's text, on stdin) whose group key
+# holds ad_id, one per line: "HashAggregate" or "GroupAggregate".
+stats_aggregations() {
+    awk '/(Hash|Group)Aggregate/ { node = ($0 ~ /HashAggregate/) ? "HashAggregate" : "GroupAggregate" }
+         /Group Key:.*ad_id, .*day/ && node { print node; node = "" }'
+}
+
+test_sketches_are_grouped_sorted_never_hashed() {
+    # Each group holds two HyperLogLog states of 128 KB: the planner, left to
+    # itself, hashed a nightly claim's 656 ad-days and spilled in 59 batches.
+    gen "$W/in" 1:2:2:3:300:150 2:2:2:3:300:150 3:1:3:3:300:150
+    assert_exit 0 "$ADR" load -q "$W/in"
+    local plan="-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c client_min_messages=log"
+    PGOPTIONS="$plan" "$ADR" rollup -q --jobs 1 >"$W/rollup.out" 2>&1
+    sed -n '/INSERT INTO ad_daily_stats/,/duration:/p' "$W/rollup.out" | stats_aggregations >"$W/aggs"
+    assert_eq GroupAggregate "$(sort -u "$W/aggs")" "the rollup's stats aggregation"
+    PGOPTIONS="$plan" "$ADR" verify -q >"$W/verify.out" 2>&1
+    grep -q "GroupAggregate" "$W/verify.out" || fail "no plan of verify's statement"
+    case "$(stats_aggregations <"$W/verify.out")" in *HashAggregate*) fail "verify hashed the sketches" ;; esac
+    assert_exit 0 "$ADR" verify -q
+}
+
 test_a_late_day_changes_the_month_reach() {
     gen "$W/in" 1:2:2:4:300:120
     mkdir -p "$W/late/1"

@@ -99,7 +99,8 @@ char *ru_statement(const char *name, bool reach);
  * its one parameter.  Returns the result when its status is `expect`
  * (PGRES_COMMAND_OK for a write, PGRES_TUPLES_OK for a query), for the
  * caller to PQclear; otherwise prints the error as failing to `what` and
- * returns NULL.
+ * returns NULL.  A statement that builds reach sketches is planned without
+ * hash aggregation (see rollup.c).
  *
  *     PGresult *res = ru_exec_statement(conn, "queries/verify_stats", true, token,
  *                                       PGRES_TUPLES_OK, "verify");

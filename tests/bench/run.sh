@@ -350,7 +350,7 @@ for db in bench_hist bench_new; do
         "$ADR" load -q --rejects "$WORK/rejects" "${NEW_FILES[@]}"
     q -d "$db" -c "ANALYZE"
     # The load's marks, for the runs after the first (as a reload would).
-    q -d "$db" -c "CREATE TABLE bench_night_marks AS SELECT company_id, day, ads FROM adreport_dirty_days"
+    q -d "$db" -c "CREATE TABLE bench_night_marks AS SELECT company_id, day, ads, events FROM adreport_dirty_days"
 done
 NEW_ROWS=$(q -d bench_new -c "SELECT (SELECT count(*) FROM impressions) + (SELECT count(*) FROM clicks)")
 say "  the new day's marks on the history: $(q -d bench_hist -c "SELECT string_agg(day || ' ' || n || ' tenants, ' || coalesce(ads || ' ads listed', 'every ad'), '; ' ORDER BY day)
@@ -358,8 +358,8 @@ say "  the new day's marks on the history: $(q -d bench_hist -c "SELECT string_a
 NIGHT_HIST=() NIGHT_NEW=()
 for ((r = 1; r <= RUNS; r++)); do
     for db in bench_new bench_hist; do
-        ((r == 1)) || q -d "$db" -c "INSERT INTO adreport_dirty_days (company_id, day, ads)
-                                     SELECT company_id, day, ads FROM bench_night_marks ON CONFLICT DO NOTHING"
+        ((r == 1)) || q -d "$db" -c "INSERT INTO adreport_dirty_days (company_id, day, ads, events)
+                                     SELECT company_id, day, ads, events FROM bench_night_marks ON CONFLICT DO NOTHING"
         settle "$db"
         must "$WORK/night.log" "adreport rollup in $db (run $r)" env PGDATABASE=$db "$ADR" rollup -q
         case $db in
