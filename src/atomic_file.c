@@ -197,8 +197,15 @@ bool af_open(af_file *f, const char *dir, const char *name)
     return true;
 }
 
+/*
+ * Files of a staging folder are made durable by af_dir_swap, all at once: a
+ * report folder holds four files, and an fsync each (a journal commit each)
+ * was most of the time of 2000 tenants' reports (16-20 s against 10-11 s
+ * without; one syncfs per folder costs one commit).
+ */
 bool af_sync(af_file *f)
 {
+    bool staged = in_own_staging(f->dir);
     if (f->fp) {
         FILE *fp = f->fp;
         f->fp = NULL;
@@ -214,7 +221,7 @@ bool af_sync(af_file *f)
             fclose(fp);
             return fail(f, "write", f->tmp_path, err);
         }
-        if (fsync(fileno(fp)) != 0) {
+        if (!staged && fsync(fileno(fp)) != 0) {
             int err = errno;
             fclose(fp);
             return fail(f, "fsync", f->tmp_path, err);
@@ -223,6 +230,8 @@ bool af_sync(af_file *f)
             return fail(f, "close", f->tmp_path, errno);
         return true;
     }
+    if (staged)
+        return true;
     int fd = open(f->tmp_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return fail(f, "open", f->tmp_path, errno);
@@ -438,6 +447,7 @@ static const char *base_name(const char *path)
 bool af_dir_stage(af_dir *d, const char *parent, const char *name)
 {
     memset(d, 0, sizeof *d);
+    d->fd = -1;
     int n1 = snprintf(d->parent, sizeof d->parent, "%s", parent);
     int n2 = snprintf(d->path, sizeof d->path, "%s/%s", parent, name);
     int n3 = snprintf(d->stage_path, sizeof d->stage_path, "%s/.%s.tmp.%ld.%lu", parent, name,
@@ -451,7 +461,28 @@ bool af_dir_stage(af_dir *d, const char *parent, const char *name)
         (errno != EEXIST || !remove_flat(d->stage_path) || mkdir(d->stage_path, 0755) != 0))
         return dir_fail(d, "mkdir", base_name(d->stage_path), errno);
     d->pending = true;
+    /* Open now: syncfs reports the write-back errors since the fd was opened. */
+    if ((d->fd = open(d->stage_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        int err = errno;
+        af_dir_abort(d);
+        return dir_fail(d, "open folder", base_name(d->stage_path), err);
+    }
     return true;
+}
+
+/* Step 2 of af_dir_swap: the staging folder and its files, durable. */
+static bool sync_stage(af_dir *d)
+{
+    if (syncfs(d->fd) != 0)
+        return dir_fail(d, "syncfs", base_name(d->stage_path), errno);
+    return true;
+}
+
+static void close_stage(af_dir *d)
+{
+    if (d->fd >= 0)
+        close(d->fd);
+    d->fd = -1;
 }
 
 /*
@@ -556,13 +587,11 @@ bool af_dir_swap(af_dir *d)
     char old[PATH_MAX] = "";
     const char *step;
     int err;
-    bool ok = carry_over(d);
-    if (ok && (err = fsync_folder(d->stage_path, &step)) != 0)
-        ok = dir_fail(d, step, base_name(d->stage_path), err);
-    ok = ok && exchange(d, old, sizeof old);
+    bool ok = carry_over(d) && sync_stage(d) && exchange(d, old, sizeof old);
     if (ok && (err = fsync_folder(d->parent, &step)) != 0)
         ok = dir_fail(d, step, base_name(d->parent), err);
     close(lock); /* releases the flock */
+    close_stage(d);
     /* Published (even if the parent's fsync failed): the old folder goes. */
     if (!d->pending && old[0])
         remove_flat(old);
@@ -571,6 +600,7 @@ bool af_dir_swap(af_dir *d)
 
 void af_dir_abort(af_dir *d)
 {
+    close_stage(d);
     if (d->pending) {
         remove_flat(d->stage_path);
         d->pending = false;

@@ -72,8 +72,10 @@ bool af_reserve(af_file *f, const char *dir, const char *name);
 /*
  * af_sync - make the temporary file durable: for an af_open file check the
  * stream's error flag, fflush, fsync and fclose it (each result checked); for
- * an af_reserve file open it and fsync it.  Returns false and fills f->error
- * on failure; the temporary file stays until af_abort.
+ * an af_reserve file open it and fsync it.  A file in a staging folder of
+ * ours (af_dir_stage) is only flushed and closed: af_dir_swap makes all of
+ * them durable at once.  Returns false and fills f->error on failure; the
+ * temporary file stays until af_abort.
  */
 bool af_sync(af_file *f);
 
@@ -150,6 +152,8 @@ typedef struct af_dir {
     char path[PATH_MAX];       /* the final folder: parent/name */
     char stage_path[PATH_MAX]; /* the staging folder: parent/.name.tmp.<pid>.<serial> */
     bool pending;              /* the staging folder may exist: af_dir_abort removes it */
+    int fd;                    /* the staging folder, open from af_dir_stage to the swap
+                                  (its syncfs reports any write-back error since) or -1 */
     int error_no;              /* errno of the failure, for af_hint */
     char error[AF_ERROR_MAX];  /* why the last call failed, e.g.
                                   `link "performance.xlsx": Operation not permitted` */
@@ -161,8 +165,8 @@ typedef struct af_dir {
  * removing the staging and old folders of `name` left by processes that are
  * gone.  parent must exist; parent/name need not.  Write the new files into
  * d->stage_path (af_open/af_reserve with dir = d->stage_path, af_sync,
- * af_publish: a file renamed into a staging folder skips the folder fsync,
- * which af_dir_swap does once for all of them), then af_dir_swap().
+ * af_publish: a file in a staging folder skips its fsync and the folder's,
+ * for af_dir_swap syncs them all at once), then af_dir_swap().
  * Returns false and fills d->error on failure; nothing is left behind then.
  *
  *     af_dir d;
@@ -180,7 +184,9 @@ bool af_dir_stage(af_dir *d, const char *parent, const char *name);
  *     files not written this time (--format csv keeps performance.xlsx)
  *     stay.  An old folder holding a sub-folder is refused (EISDIR): it is
  *     not a report folder;
- *  2. fsync the staging folder;
+ *  2. make the staging folder and every file in it durable: one syncfs()
+ *     of the file system, which also reports a write-back error of theirs
+ *     (or of any file there since af_dir_stage: then the swap fails);
  *  3. renameat2(RENAME_EXCHANGE) it with the old folder (plain rename when
  *     there is none yet), then fsync parent, so the swap survives a crash;
  *  4. remove the old folder, now under the staging name.
