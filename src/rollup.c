@@ -245,9 +245,6 @@ bool ru_plan_claim(PGconn *conn, const char *token, const char *what)
     return !few || db_exec_text(conn, "SET LOCAL random_page_cost = 1.1", what);
 }
 
-/* Serialises summarize_claim's calls into summary.c from part threads. */
-static pthread_mutex_t summary_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* Each tenant of the claim, for --summary-json: its days and stats rows. */
 static bool summarize_claim(PGconn *conn, const char *token, const char *what)
 {
@@ -255,12 +252,10 @@ static bool summarize_claim(PGconn *conn, const char *token, const char *what)
     PGresult *res = db_query(conn, "queries/rollup_claimed_by_tenant", 1, params, what);
     if (!res)
         return false;
-    pthread_mutex_lock(&summary_lock);
     for (int r = 0; r < PQntuples(res); r++)
         sum_rollup_tenant(strtoll(PQgetvalue(res, r, 0), NULL, 10),
                           strtoull(PQgetvalue(res, r, 1), NULL, 10), PQgetvalue(res, r, 2),
                           PQgetvalue(res, r, 3), strtoull(PQgetvalue(res, r, 4), NULL, 10));
-    pthread_mutex_unlock(&summary_lock);
     PQclear(res);
     return true;
 }

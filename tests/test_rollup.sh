@@ -460,7 +460,7 @@ test_a_rollup_in_parts_balances_its_tenants_and_equals_one_transaction() {
     assert_eq "$(q 'SELECT (SELECT count(*) FROM impressions) + (SELECT count(*) FROM clicks)')" \
         "$(q 'SELECT sum(events) FROM adreport_dirty_days')" "events counted by the marks"
     local out w
-    out=$("$ADR" rollup -v --jobs 2 2>&1)
+    out=$("$ADR" rollup -v --jobs 2 --summary-json "$W/summary.json" 2>&1)
     assert_contains "$out" "rollup: part 2 of 2:"
     assert_contains "$out" "rollup      30 tenants,"
     # Each tenant whole in one part; the parts within 20 % of each other.
@@ -468,6 +468,14 @@ test_a_rollup_in_parts_balances_its_tenants_and_equals_one_transaction() {
     assert_eq 30 "$(echo "$w" | awk '{ n += $1 } END { print n }')" "tenants in the parts"
     echo "$w" | awk '{ w[NR] = $2 } END { r = w[1] > w[2] ? w[1] / w[2] : w[2] / w[1]; exit !(r < 1.2) }' ||
         fail "unbalanced parts: $w"
+    # The summary holds both parts' tenants, in company order.
+    $PY - "$W/summary.json" <<'PY' || fail "summary of a rollup in parts: $(cat "$W/summary.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))["rollup"]
+ids = [t["company_id"] for t in r["by_company"]]
+assert r["tenants"] == 30 and ids == sorted(ids) and len(set(ids)) == 30, ids
+assert r["rows"] == sum(t["rows"] for t in r["by_company"]), r
+PY
     check
     assert_exit 0 "$ADR" verify -q
     assert_eq 0 "$(q 'SELECT count(*) FROM adreport_dirty_days')"
