@@ -431,6 +431,52 @@ static int split_tenants(PGconn *conn, const char *token, int jobs, ru_part *par
     return nparts;
 }
 
+/*
+ * Run the parts at once: part 0 on conn in this thread, each other part on
+ * a connection and thread of its own; a part that gets neither runs here
+ * after part 0.
+ */
+static void run_all_parts(PGconn *conn, bool reach, ru_part *parts, int nparts)
+{
+    for (int k = 0; k < nparts; k++) {
+        parts[k].reach = reach;
+        parts[k].conn = k == 0 ? conn : db_connect_like(conn, "rollup");
+        parts[k].started = k > 0 && parts[k].conn &&
+                           pthread_create(&parts[k].thread, NULL, part_thread, &parts[k]) == 0;
+    }
+    for (int k = 0; k < nparts; k++)
+        if (!parts[k].started) {
+            PGconn *own = parts[k].conn;
+            parts[k].conn = conn;
+            run_part(&parts[k]);
+            if (own && own != conn)
+                PQfinish(own);
+        }
+    for (int k = 0; k < nparts; k++)
+        if (parts[k].started) {
+            pthread_join(parts[k].thread, NULL);
+            PQfinish(parts[k].conn);
+        }
+}
+
+/* Add the parts' totals and day range to the rollup's; whether all succeeded. */
+static bool add_parts(const ru_part *parts, int nparts, ru_totals *t, char *first, char *last)
+{
+    bool ok = true;
+    for (int k = 0; k < nparts; k++) {
+        const ru_part *p = &parts[k];
+        t->tenants += p->t.tenants;
+        t->days += p->t.days;
+        t->rows += p->t.rows;
+        if (p->t.days && (!first[0] || strcmp(p->first, first) < 0))
+            strcpy(first, p->first);
+        if (p->t.days && strcmp(p->last, last) > 0)
+            strcpy(last, p->last);
+        ok = ok && p->ok;
+    }
+    return ok;
+}
+
 /* Give parts 1.. their tokens (base + k); part 0 keeps the base token. */
 static bool retoken_parts(PGconn *conn, const char *base, ru_part *parts, int nparts)
 {
@@ -479,38 +525,10 @@ static bool run_parts(PGconn *conn, const ru_options *opts, bool reach, ru_total
         ok = retoken_parts(conn, base, parts, nparts) && ru_analyze_claim(conn, what) &&
              db_exec_text(conn, "COMMIT", what);
         rollback_open(conn);
-        for (int k = 0; ok && k < nparts; k++) {
-            parts[k].reach = reach;
-            parts[k].conn = k == 0 ? conn : db_connect_like(conn, "rollup");
-            parts[k].started = k > 0 && parts[k].conn &&
-                               pthread_create(&parts[k].thread, NULL, part_thread, &parts[k]) == 0;
+        if (ok) {
+            run_all_parts(conn, reach, parts, nparts);
+            ok = add_parts(parts, nparts, t, first, last);
         }
-        /* Part 0 here; then any part that got no connection or thread. */
-        for (int k = 0; ok && k < nparts; k++)
-            if (!parts[k].started) {
-                PGconn *own = parts[k].conn;
-                parts[k].conn = conn;
-                run_part(&parts[k]);
-                if (own && own != conn)
-                    PQfinish(own);
-            }
-        for (int k = 0; ok && k < nparts; k++) {
-            if (parts[k].started) {
-                pthread_join(parts[k].thread, NULL);
-                PQfinish(parts[k].conn);
-            }
-        }
-        for (int k = 0; ok && k < nparts; k++) {
-            t->tenants += parts[k].t.tenants;
-            t->days += parts[k].t.days;
-            t->rows += parts[k].t.rows;
-            if (parts[k].t.days && (!first[0] || strcmp(parts[k].first, first) < 0))
-                strcpy(first, parts[k].first);
-            if (parts[k].t.days && strcmp(parts[k].last, last) > 0)
-                strcpy(last, parts[k].last);
-        }
-        for (int k = 0; ok && k < nparts; k++)
-            ok = parts[k].ok;
     }
     for (int k = 0; k < RU_MAX_JOBS; k++)
         free(parts[k].companies);
