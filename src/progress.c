@@ -59,6 +59,7 @@ static struct {
     uint64_t bytes_total;           /* of the files on disk, once each */
     uint64_t rows_done;             /* of finished files and items */
     double start, last_log;
+    double delay; /* seconds before the first draw */
     char item[PROG_NAME_COLS + 1];
     prog_slot slots[PROG_MAX_SLOTS];
     bool colour, dumb;
@@ -290,19 +291,10 @@ static void *tick(void *arg)
 {
     (void)arg;
     pthread_mutex_lock(&P.lock);
+    /* Look first, then wait: with no delay the line is drawn at once. */
     while (!P.stop) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 1000000000L / PROG_TTY_HZ;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&P.wake, &P.lock, &until);
-        if (P.stop)
-            break;
         double now = adr_now();
-        if (P.mode == PROG_TTY && now - P.start >= PROG_TTY_AFTER_SECONDS) {
+        if (P.mode == PROG_TTY && now - P.start >= P.delay) {
             draw(now);
         } else if (P.mode == PROG_LOG && now - P.last_log >= PROG_LOG_SECONDS) {
             char text[PROG_LINE_MAX * 2];
@@ -313,9 +305,26 @@ static void *tick(void *arg)
             adr_info("%s", text);
             pthread_mutex_lock(&P.lock);
         }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 1000000000L / PROG_TTY_HZ;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&P.wake, &P.lock, &until);
     }
     pthread_mutex_unlock(&P.lock);
     return NULL;
+}
+
+/* ADREPORT_PROGRESS_DELAY when it is a number of seconds, else the default. */
+static double tty_delay(void)
+{
+    const char *v = getenv("ADREPORT_PROGRESS_DELAY");
+    char *end;
+    double d = v && *v ? strtod(v, &end) : -1;
+    return v && *v && *end == '\0' && d >= 0 && d <= 86400 ? d : PROG_TTY_AFTER_SECONDS;
 }
 
 void prog_begin(const char *stage, const char *unit, uint64_t total, uint64_t bytes, uint64_t work)
@@ -337,6 +346,7 @@ void prog_begin(const char *stage, const char *unit, uint64_t total, uint64_t by
     P.bytes_total = bytes;
     P.items_done = P.work_done = P.rows_done = 0;
     P.start = P.last_log = adr_now();
+    P.delay = tty_delay();
     P.item[0] = '\0';
     memset(P.slots, 0, sizeof P.slots);
     P.ticking = P.mode != PROG_OFF && pthread_create(&P.ticker, NULL, tick, NULL) == 0;

@@ -38,7 +38,9 @@
 
 /* Redraws per second on a terminal, at most. */
 #define PROG_TTY_HZ 10
-/* A stage shorter than this never draws a status line (no flicker). */
+/* A stage shorter than this never draws a status line (no flicker).  The
+ * environment's ADREPORT_PROGRESS_DELAY (seconds, as git's
+ * GIT_PROGRESS_DELAY) overrides it; 0 draws from the stage's start. */
 #define PROG_TTY_AFTER_SECONDS 0.3
 /* Seconds between progress lines in logs (stderr not a terminal); a build
  * may shorten it (-DPROG_LOG_SECONDS=1.0) to watch the lines. */
