@@ -54,7 +54,7 @@
 -- Citus: every join includes company_id, company_id leads every GROUP BY,
 -- no ORDER BY, no top-level WITH; the claimed days, events, ads, campaigns
 -- and site hosts are co-located, so every shard computes its tenants at once.
-SELECT t.company_id, t.ad_id, t.day, t.campaign_id,
+SELECT t.company_id, t.ad_id, t.day, a.campaign_id,
        t.impressions, t.clicks, t.impression_cost, t.click_cost,
        CASE WHEN c.cost_model = 'cost_per_click' THEN t.click_cost
             WHEN c.cost_model = 'cost_per_impression' THEN t.impression_cost
@@ -65,16 +65,16 @@ SELECT t.company_id, t.ad_id, t.day, t.campaign_id,
             ELSE 0 END
        , t.reach_sketch, t.clickers_sketch -- @reach
 FROM (
-    SELECT e.company_id, e.ad_id, e.day, e.campaign_id,
+    SELECT e.company_id, e.ad_id, e.day,
            count(*) FILTER (WHERE NOT e.is_click) AS impressions,
            count(*) FILTER (WHERE e.is_click) AS clicks,
            coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click), 0) AS impression_cost,
            coalesce(sum(e.cost) FILTER (WHERE e.is_click), 0) AS click_cost,
-           count(b.site_url) FILTER (WHERE NOT e.is_click) AS bl_impressions,
-           count(b.site_url) FILTER (WHERE e.is_click) AS bl_clicks,
-           coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click AND b.site_url IS NOT NULL), 0)
+           count(*) FILTER (WHERE NOT e.is_click AND b.hit) AS bl_impressions,
+           count(*) FILTER (WHERE e.is_click AND b.hit) AS bl_clicks,
+           coalesce(sum(e.cost) FILTER (WHERE NOT e.is_click AND b.hit), 0)
              AS bl_impression_cost,
-           coalesce(sum(e.cost) FILTER (WHERE e.is_click AND b.site_url IS NOT NULL), 0)
+           coalesce(sum(e.cost) FILTER (WHERE e.is_click AND b.hit), 0)
              AS bl_click_cost
            -- Reach: one sketch per ad-day of the users behind its impressions,
            -- one of those behind its clicks (NULL when there are none; see
@@ -134,7 +134,8 @@ FROM (
         -- the (company_id, reversed host) index, its key the host reversed
         -- with a dot after it (sql/project.sql), one probe per entry.
         -- Grouped, so that two entries matching one URL add no event twice.
-        SELECT bl.company_id, bl.campaign_id, sh.site_url
+        -- `hit` marks a match: a boolean in the sorted rows, not the URL.
+        SELECT bl.company_id, bl.campaign_id, sh.site_url, true AS hit
         FROM (
             -- Each blacklist entry of the claimed tenants as a key.  (Grouped:
             -- the planner then computes the entries before it probes the index,
@@ -153,6 +154,10 @@ FROM (
          AND (reverse(sh.host) || '.') COLLATE "C" < (left(bl.rhost, -1) || '/') COLLATE "C"
         GROUP BY bl.company_id, bl.campaign_id, sh.site_url
     ) b ON b.company_id = e.company_id AND b.campaign_id = e.campaign_id AND b.site_url = e.site_url
-    GROUP BY e.company_id, e.ad_id, e.day, e.campaign_id
+    -- By ad and day only: the campaign (needed per event for its blacklist)
+    -- is the ad's, looked up once per group below.  A fourth sort key and a
+    -- wider sorted row cost 8 % of the statement on 2000 tenants.
+    GROUP BY e.company_id, e.ad_id, e.day
 ) t
-JOIN campaigns c ON c.company_id = t.company_id AND c.id = t.campaign_id
+JOIN ads a ON a.company_id = t.company_id AND a.id = t.ad_id
+JOIN campaigns c ON c.company_id = a.company_id AND c.id = a.campaign_id
