@@ -56,6 +56,34 @@ new_db() {
     "$ADR" init -q
 }
 
+# hold_run_lock [CONNINFO] - another session takes adreport's run lock (in
+# $PGDATABASE, or CONNINFO's database) and keeps it until release_run_lock.
+# Returns once the lock is held: a fixed sleep would race a slow machine.
+RUN_LOCK_HOLDER=adreport-test-lock-holder
+hold_run_lock() {
+    LOCK_DB=${1:-$PGDATABASE}
+    PGAPPNAME=$RUN_LOCK_HOLDER psql -X -q -d "$LOCK_DB" \
+        -c "SELECT pg_advisory_lock(hashtext('adreport:' || 'run')); SELECT pg_sleep(300)" \
+        >/dev/null 2>&1 &
+    LOCK_PID=$!
+    local i
+    for ((i = 0; i < 300; i++)); do
+        [ "$(psql -X -A -t -q -d "$LOCK_DB" -c "SELECT count(*) FROM pg_locks l
+               JOIN pg_stat_activity a ON a.pid = l.pid
+               WHERE l.locktype = 'advisory' AND l.granted
+                 AND a.application_name = '$RUN_LOCK_HOLDER'")" != 0 ] && return 0
+        sleep 0.1
+    done
+    fail "the lock holder did not take the run lock in 30 s"
+}
+
+# release_run_lock - end hold_run_lock's session (and so its lock).
+release_run_lock() {
+    psql -X -q -d "$LOCK_DB" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                                 WHERE application_name = '$RUN_LOCK_HOLDER'" >/dev/null
+    wait "$LOCK_PID" 2>/dev/null || true
+}
+
 # workdir - a fresh scratch folder, removed after the test.
 workdir() { mktemp -d "${TMPDIR:-/tmp}/adreport-test.XXXXXX"; }
 

@@ -259,11 +259,10 @@ test_citus_run_lock_holds_across_coordinator_connections() {
     citus_reset
     cadr init -q --citus
     cp -r "$ROOT/samples/incoming" "$W/in"
-    psql -X -q -d "$C" -c "SELECT pg_advisory_lock(hashtext('adreport:' || 'run')); SELECT pg_sleep(4)" >/dev/null &
-    sleep 1
+    hold_run_lock "$C"
     local rc=0
     cadr run -q --incoming "$W/in" --reports "$W/rep" --rejects "$W/rej" --jobs 2 || rc=$?
-    wait
+    release_run_lock
     assert_eq 75 "$rc" "exit code while another session holds the run lock"
     assert_eq 0 "$(cq "SELECT count(*) FROM clicks")"
 }

@@ -312,11 +312,10 @@ test_backfill_refused_by_the_lock_says_to_run_it_again() {
     assert_exit 0 run -q
     mkdir -p "$W/bf"
     clicks 1 one '2026-11-05 10:00:00' >"$W/bf/clicks.csv"
-    psql -X -q -c "SELECT pg_advisory_lock(hashtext('adreport:' || 'run')); SELECT pg_sleep(4)" >/dev/null &
-    sleep 1
+    hold_run_lock
     out_rc "$ADR" backfill --company 1 --from 2026-11-05 --to 2026-11-05 --reports "$W/reports" \
         --rejects "$W/rejects" "$W/bf"
-    wait
+    release_run_lock
     assert_eq 75 "$RC" "exit code"
     assert_contains "$OUT" "run the same backfill again"
     case "$OUT" in *"scheduled run"*) fail "says the scheduled run picks it up" ;; esac

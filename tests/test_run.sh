@@ -31,11 +31,10 @@ test_second_run_is_a_noop_exiting_0() {
 
 test_run_exits_75_while_another_run_holds_the_lock() {
     copy_samples
-    psql -X -q -c "SELECT pg_advisory_lock(hashtext('adreport:' || 'run')); SELECT pg_sleep(4)" >/dev/null &
-    sleep 1
+    hold_run_lock
     local out rc=0
     out=$(run 2>&1) || rc=$?
-    wait
+    release_run_lock
     assert_eq 75 "$rc" "exit code"
     assert_contains "$out" "another adreport run"
     assert_eq 0 "$(event_rows)"

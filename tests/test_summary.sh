@@ -95,11 +95,10 @@ test_run_summary_with_a_refused_file_exits_4() {
 
 test_run_summary_when_another_run_holds_the_lock_exits_75() {
     cp -r "$ROOT/samples/incoming" "$W/in"
-    psql -X -q -c "SELECT pg_advisory_lock(hashtext('adreport:' || 'run')); SELECT pg_sleep(3)" >/dev/null &
-    sleep 1
+    hold_run_lock
     local rc=0
     run --summary-json "$W/summary.json" 2>/dev/null || rc=$?
-    wait
+    release_run_lock
     assert_eq 75 "$rc" "exit code"
     check_common "$W/summary.json" run 75
     assert_eq "0 False" "$(js "$W/summary.json" 'len(d["files"]["list"]), d["stages"]["load"]["ran"]' | tr -d '(),')"
