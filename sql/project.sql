@@ -57,9 +57,9 @@ CREATE TABLE IF NOT EXISTS adreport_dirty_days (
 -- of its tenants, whatever their token, and no token is ever used twice.
 ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS claim bigint;
 -- The time zone a claimed tenant-day is cut in, written with the claim from
--- the tenant's settings (rollup_claim_zones.sql): every statement of the
--- rollup then uses the one zone read at claim time, and the rollup records
--- it as the zone of the tenant's stats.
+-- the tenant's settings (rollup_claim.sql, rollup_claim_zones.sql): every
+-- statement of the rollup then uses the one zone read at claim time, and the
+-- rollup records it as the zone of the tenant's stats.
 ALTER TABLE adreport_dirty_days ADD COLUMN IF NOT EXISTS time_zone text NOT NULL DEFAULT 'UTC';
 -- The claimed local day as a UTC window [utc_from, utc_to), written with the
 -- zone: the rollup's statements compare event times with these plain

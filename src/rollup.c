@@ -116,16 +116,18 @@ bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pend
         ok = run(conn, "queries/rollup_claim_range", 4, params, NULL, what);
     }
     free(companies);
+    if (!ok || !(opts->all || opts->ranged || !pending))
+        return ok; /* the pending claim wrote the zones itself */
     /*
-     * --all and --from recompute days whose events may not all have come
-     * through the loader (written by other programs, or before
-     * adreport_site_hosts existed): record their URLs' hosts first, so the
-     * blacklist columns count every event.  A marked day's events did come
-     * through it, and the loader records every URL in the file's own
-     * transaction.
+     * The forced days need their zones.  And --all and --from recompute
+     * days whose events may not all have come through the loader (written
+     * by other programs, or before adreport_site_hosts existed): record
+     * their URLs' hosts first, so the blacklist columns count every event.
+     * A marked day's events did come through it, and the loader records
+     * every URL in the file's own transaction.
      */
     const char *params[] = {token};
-    return ok && run(conn, "queries/rollup_claim_zones", 1, params, NULL, what) &&
+    return run(conn, "queries/rollup_claim_zones", 1, params, NULL, what) &&
            (!(opts->all || opts->ranged) ||
             run(conn, "queries/site_hosts_fill_claim", 1, params, NULL, what));
 }
@@ -536,6 +538,25 @@ static bool run_parts(PGconn *conn, const ru_options *opts, bool reach, ru_total
     return ok;
 }
 
+/*
+ * On Citus the rollup is one transaction whatever --jobs.  The coordinator
+ * already runs each statement on every shard at once, and Citus lets one
+ * multi-shard modification at a time hold a shard (a shard lock until
+ * commit, citus.enable_deadlock_prevention): parts would wait for each
+ * other, and parts whose tenants lie on different sets of shards deadlock
+ * (seen on a cluster: "distributed deadlock", two parts of four tenants).
+ * 1 on Citus, 0 if not, -1 on error.
+ */
+static int on_citus(PGconn *conn, const char *what)
+{
+    PGresult *res = db_query(conn, "queries/rollup_on_citus", 0, NULL, what);
+    if (!res)
+        return -1;
+    int citus = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return citus;
+}
+
 bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
 {
     double t0 = adr_now();
@@ -547,8 +568,11 @@ bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
     int reach = db_reach_enabled(conn); /* sketches too, where hll is there */
     /* The display counts tenant-days; the statements do them all at once. */
     prog_begin("rollup", "tenant-days", 0, 0, 0);
-    bool ok = reach >= 0;
-    if (ok && opts->jobs > 1) {
+    int citus = opts->jobs > 1 ? on_citus(conn, what) : 0;
+    bool ok = reach >= 0 && citus >= 0;
+    if (ok && citus)
+        adr_debug("rollup: one transaction on Citus, whatever --jobs");
+    if (ok && opts->jobs > 1 && !citus) {
         ok = run_parts(conn, opts, reach == 1, &t, first, last, what);
     } else if (ok) {
         /*

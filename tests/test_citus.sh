@@ -255,6 +255,21 @@ test_citus_rollup_is_pushed_down_to_the_workers() {
     assert_exit 0 cadr verify -q
 }
 
+test_citus_rollup_is_one_transaction_whatever_jobs() {
+    citus_reset
+    cadr init -q --citus
+    assert_exit 3 cadr load -q --rejects "$W/rej" samples/incoming
+    # Two parts of these four tenants deadlocked on Citus's shard locks.
+    local i out
+    for i in 1 2 3; do
+        out=$(cadr rollup -v --all --jobs 4 2>&1) || fail "rollup --all --jobs 4 failed: $out"
+        assert_contains "$out" "rollup: one transaction on Citus, whatever --jobs"
+        case "$out" in *"rollup: part "*) fail "the rollup ran in parts on Citus: $out" ;; esac
+    done
+    assert_eq 0 "$(cq "SELECT count(*) FROM adreport_dirty_days")" "dirty days left"
+    assert_exit 0 cadr verify -q
+}
+
 test_citus_run_lock_holds_across_coordinator_connections() {
     citus_reset
     cadr init -q --citus

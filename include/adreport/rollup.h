@@ -12,7 +12,9 @@
  * previous stats and marks.  With --jobs N the tenants are split into up to
  * N parts of about equal work, each such a transaction on its own
  * connection, all at once (rollup.c): each tenant's stats change whole or
- * not at all.  verify.c reuses the claim and the compute statement.
+ * not at all; on Citus, whose coordinator runs each statement on all shards
+ * at once, it is one transaction.  verify.c reuses the claim and the compute
+ * statement.
  */
 #ifndef ADREPORT_ROLLUP_H
 #define ADREPORT_ROLLUP_H
