@@ -31,12 +31,17 @@ const char *db_sql_reach(const char *name, bool reach, char buf[DB_SQL_NAME_MAX]
 
 int db_reach_enabled(PGconn *conn)
 {
-    PGresult *res = db_query(conn, "queries/reach_enabled", 0, NULL, "check for reach sketches");
+    return db_query_flag(conn, "queries/reach_enabled", "check for reach sketches");
+}
+
+int db_query_flag(PGconn *conn, const char *sql_name, const char *what)
+{
+    PGresult *res = db_query(conn, sql_name, 0, NULL, what);
     if (!res)
         return -1;
-    int enabled = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    int flag = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
     PQclear(res);
-    return enabled;
+    return flag;
 }
 
 PGconn *db_connect_like(PGconn *conn, const char *who)

@@ -322,9 +322,11 @@ static void *tick(void *arg)
 static double tty_delay(void)
 {
     const char *v = getenv("ADREPORT_PROGRESS_DELAY");
+    if (!v || !*v)
+        return PROG_TTY_AFTER_SECONDS;
     char *end;
-    double d = v && *v ? strtod(v, &end) : -1;
-    return v && *v && *end == '\0' && d >= 0 && d <= 86400 ? d : PROG_TTY_AFTER_SECONDS;
+    double d = strtod(v, &end);
+    return *end == '\0' && d >= 0 && d <= 86400 ? d : PROG_TTY_AFTER_SECONDS;
 }
 
 void prog_begin(const char *stage, const char *unit, uint64_t total, uint64_t bytes, uint64_t work)

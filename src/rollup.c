@@ -549,12 +549,7 @@ static bool run_parts(PGconn *conn, const ru_options *opts, bool reach, ru_total
  */
 static int on_citus(PGconn *conn, const char *what)
 {
-    PGresult *res = db_query(conn, "queries/rollup_on_citus", 0, NULL, what);
-    if (!res)
-        return -1;
-    int citus = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
-    return citus;
+    return db_query_flag(conn, "queries/rollup_on_citus", what);
 }
 
 bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)

@@ -79,6 +79,10 @@ bool db_exec_text(PGconn *conn, const char *command, const char *what);
 PGresult *db_query(PGconn *conn, const char *sql_name, int nparams, const char *const *params,
                    const char *what);
 
+/* db_query_flag - a query without parameters answering one boolean: 1 for
+ * true, 0 for false, -1 on error (reported). */
+int db_query_flag(PGconn *conn, const char *sql_name, const char *what);
+
 /* db_query_ok - db_query without parameters whose result is not needed. */
 bool db_query_ok(PGconn *conn, const char *sql_name, const char *what);
 
