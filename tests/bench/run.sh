@@ -485,6 +485,51 @@ if [ "$MT_TENANTS" != 0 ]; then
     PGDATABASE=bench_mt_run "$ADR" verify -q || die "adreport verify found differences after the run"
     rm -rf "$WORK"/mt-reports-[0-9]*
     dropdb bench_mt_psql
+
+    # Where the rollup's time goes (no target; for the analysis): the bare
+    # GROUP BY computes no reach sketches, the rollup does.  The tenants are
+    # loaded once by `adreport load` (its marks, as in the run) and copied;
+    # on each copy, in turns, `adreport rollup` with the sketches, then
+    # bare_rollup_sketches.sql, or with the sketch columns dropped (as in a
+    # database without hll), then bare_rollup.sql.  Each pair is compared
+    # equal, sketches included.
+    if [ "$(q -d bench_mt_run -f "$ROOT/sql/queries/reach_enabled.sql")" = t ]; then
+        mapfile -t MT_DIRS < <(find "$MT" -mindepth 1 -maxdepth 1 -type d -regex '.*/[0-9]+' | sort -V)
+        fresh_db bench_mt_loaded "$MT"
+        must "$WORK/mt-load.log" "adreport load, $MT_TENANTS tenants" env PGDATABASE=bench_mt_loaded \
+            "$ADR" load -q --rejects "$WORK/rejects" "${MT_DIRS[@]}"
+        q -d bench_mt_loaded -c "ANALYZE"
+        MT_R_ON=() MT_R_OFF=() MT_B_SK=() MT_B_PLAIN=()
+        for ((r = 1; r <= RUNS; r++)); do
+            for kind in on off; do
+                PGOPTIONS='-c client_min_messages=warning' dropdb --if-exists bench_mt_copy
+                createdb -T bench_mt_loaded bench_mt_copy
+                bare=bare_rollup_sketches.sql cols="$STATS_COLS, reach_sketch::text, clickers_sketch::text"
+                if [ $kind = off ]; then
+                    bare=bare_rollup.sql cols=$STATS_COLS
+                    q -d bench_mt_copy -c "DROP VIEW campaign_daily_stats" -c "ALTER TABLE ad_daily_stats
+                        DROP COLUMN reach_sketch, DROP COLUMN clickers_sketch" -c "ANALYZE ad_daily_stats"
+                fi
+                settle bench_mt_copy
+                must "$WORK/mt-roll.log" "adreport rollup, sketches $kind (run $r)" \
+                    env PGDATABASE=bench_mt_copy "$ADR" rollup -q
+                roll=$SECS
+                settle bench_mt_copy
+                must "$WORK/mt-roll.log" "$bare (run $r)" \
+                    psql -X -q -v ON_ERROR_STOP=1 -d bench_mt_copy -f "$BENCH/$bare"
+                same_stats bench_mt_copy "$cols" || die "adreport rollup and $bare differ"
+                if [ $kind = on ]; then
+                    MT_R_ON+=("$roll") MT_B_SK+=("$SECS")
+                else
+                    MT_R_OFF+=("$roll") MT_B_PLAIN+=("$SECS")
+                fi
+            done
+            say "  run $r, after adreport load: rollup ${MT_R_ON[-1]}s vs bare GROUP BY with sketches" \
+                "${MT_B_SK[-1]}s; without sketches: rollup ${MT_R_OFF[-1]}s vs bare ${MT_B_PLAIN[-1]}s"
+        done
+        dropdb bench_mt_copy
+        dropdb bench_mt_loaded
+    fi
     # The same run over the 50-tenant week, for peak RSS: the 50 tenant folders
     # and entity files, hard-linked (the week's folder also holds psql/).
     rm -rf "$WORK/in50"
@@ -500,6 +545,12 @@ if [ "$MT_TENANTS" != 0 ]; then
         "bare GROUP BY" "$(join "${MT_BARE[@]}")" "le:1.3"
     record tenants "$MT_TENANTS tenants: whole adreport run" "s" "$(join "${MT_RUN[@]}")" \
         "psql pipeline" "$(join "${MT_PIPE[@]}")" "le:1.0"
+    if [ -n "${MT_R_ON[*]:-}" ]; then
+        record tenants "$MT_TENANTS tenants: rollup after adreport load, with reach sketches" "s" \
+            "$(join "${MT_R_ON[@]}")" "bare GROUP BY with sketches" "$(join "${MT_B_SK[@]}")" ""
+        record tenants "$MT_TENANTS tenants: same, the sketch columns dropped" "s" \
+            "$(join "${MT_R_OFF[@]}")" "bare GROUP BY" "$(join "${MT_B_PLAIN[@]}")" ""
+    fi
     record memory "peak RSS of run, $MT_TENANTS tenants" "MiB" "$(join "${MT_RUN_RSS[@]}")" \
         "same, 50 tenants" "$RUN50_RSS" "le:1.2"
     [ -n "${REP_RSS:-}" ] && record memory "peak RSS of report --all, $MT_TENANTS tenants" "MiB" \
