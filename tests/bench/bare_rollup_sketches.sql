@@ -6,7 +6,8 @@
 -- rollup's.  No blacklist matching, no dirty-day bookkeeping, no ads
 -- counters.  tests/bench/run.sh times this whole file beside a rollup that
 -- keeps sketches (needs the hll extension and the sketch columns), with the
--- rollup's settings (work_mem, no JIT).
+-- rollup's settings for a statement that builds sketches (work_mem, no JIT,
+-- no hashed GROUP BY).
 \set ON_ERROR_STOP 1
 CREATE TABLE IF NOT EXISTS bench_bare_stats (LIKE ad_daily_stats INCLUDING ALL);
 TRUNCATE bench_bare_stats;
