@@ -29,6 +29,17 @@ enum ev_col { EC_ID, EC_COMPANY, EC_AD, EC_TIME, EC_SITE, EC_COST, EC_IP, EC_JSO
 #define EV_DETAIL_VALUE 60
 
 /*
+ * Longest site_url a row may have, in bytes.  The load keeps every URL of
+ * every event in adreport_site_hosts, keyed by (company_id, site_url), and a
+ * btree entry holds at most about 2.7 KB: one longer URL would fail the
+ * whole file's transaction, every night the file is retried.  2048 is the
+ * usual limit of URLs on the web (sitemaps, old browsers), well inside it.
+ */
+#define EV_SITE_URL_MAX 2048
+#define EV_STR_(x) #x
+#define EV_STR(x) EV_STR_(x)
+
+/*
  * The distinct site URLs of a file, for adreport_site_hosts (see
  * site_hosts_insert.sql), which must hold every URL of every event: the
  * rollup's blacklist columns read hosts only from there.  Bounded, so memory
@@ -315,6 +326,11 @@ static void take_row(ev_loader *ev, const csvr_row *row)
     const csvr_field *fs = field(ev, row, EC_SITE);
     if (!fs->ptr || fs->len == 0) {
         reject_value(ev, row, "empty_site_url", EC_SITE, "");
+        return;
+    }
+    if (fs->len > EV_SITE_URL_MAX) {
+        reject_value(ev, row, "site_url_too_long", EC_SITE,
+                     "longer than " EV_STR(EV_SITE_URL_MAX) " bytes");
         return;
     }
     const csvr_field *fk = field(ev, row, EC_COST);

@@ -445,6 +445,28 @@ test_reject_empty_site_url() {
 EOF
 }
 
+test_reject_site_url_longer_than_2048_bytes() {
+    # Random, so not compressible: a kept 3000-byte URL would not fit in a
+    # btree entry of adreport_site_hosts' key and would fail the whole file.
+    local u2048 u2049 u3000
+    u3000="http://s.example/$(head -c 4000 /dev/urandom | base64 -w0 | tr -d '+/=' | head -c 2983)"
+    u2048=${u3000:0:2048}
+    u2049=${u3000:0:2049}
+    assert_eq 2048 "${#u2048}" "URL length"
+    seed
+    mkdir -p "$W/in/1"
+    printf '%s\n' "$H_CLICKS" "10,2026-11-01 10:00:00,$u2048,0.5,10.0.0.1,{}" \
+        "10,2026-11-01 10:00:01,$u2049,0.5,10.0.0.1,{}" \
+        "10,2026-11-01 10:00:02,$u3000,0.5,10.0.0.1,{}" >"$W/in/1/clicks-long.csv"
+    load --max-reject-rate 1 "$W/in/1/clicks-long.csv"
+    assert_eq 3 "$RC" "exit code"
+    assert_eq "$u2048" "$(q "SELECT site_url FROM clicks")" "the 2048-byte URL is kept"
+    assert_eq "1" "$(q "SELECT count(*) FROM adreport_site_hosts WHERE site_url = '$u2048'")"
+    assert_eq "3,site_url_too_long
+4,site_url_too_long" "$(rejects_of "$W/rej/1/clicks-long.csv.rejects.csv")"
+    assert_contains "$OUT" "loaded 1 rows, rejected 2"
+}
+
 test_reject_bad_ip() {
     seed
     expect_rejects bad_ip <<'EOF'
