@@ -1,5 +1,5 @@
 /*
- * csvrows.c - quote-parity row splitter + libcsv field parser (see csvrows.h).
+ * csvrows.c - quote-aware row splitter + libcsv field parser (see csvrows.h).
  */
 #include "adreport/csvrows.h"
 #include "adreport/common.h"
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Strict: a quote inside an unquoted field is an error, which is what makes
- * quote parity a correct row splitter.  Unquoted empty fields are NULL, as
+/* Strict: a quote inside an unquoted field is an error (that row's alone: the
+ * splitter ends it at its newline).  Unquoted empty fields are NULL, as
  * COPY ... CSV reads them. */
 #define CSVR_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL)
 
@@ -24,7 +24,12 @@ struct csvr_parser {
     /* The row being assembled from one or more physical lines. */
     char *raw;
     size_t raw_len, raw_cap;
-    bool quoted;   /* odd number of quotes so far in this row */
+    enum {
+        Q_FIELD_START, /* at the start of a field: a quote here opens it */
+        Q_UNQUOTED,    /* in an unquoted field: a quote here opens nothing */
+        Q_QUOTED,      /* inside a quoted field: a newline is the field's */
+        Q_QUOTE,       /* a quote inside a quoted one: closes it, or "" */
+    } qs;
     bool overflow; /* row exceeded CSVR_MAX_ROW_BYTES; skipping to its end */
     bool bare_cr;  /* libcsv saw a record end inside the row */
     bool started;  /* the BOM check has been done */
@@ -150,7 +155,7 @@ static int deliver(csvr_parser *p)
     }
     int rc = p->on_row(p->ctx, row);
     p->raw_len = 0;
-    p->quoted = false;
+    p->qs = Q_FIELD_START;
     p->overflow = false;
     return rc;
 }
@@ -160,13 +165,42 @@ static bool is_blank(const char *s, size_t n)
     return n == 0 || (n == 1 && s[0] == '\r');
 }
 
+/*
+ * Follow the quoting of the bytes s[0..n) of a row, as RFC 4180 and COPY read
+ * it: only a quote that starts a field opens quotes, and inside them a quote
+ * closes them unless doubled.  A newline ends the row unless it falls inside
+ * quotes.  A quote in the middle of an unquoted field (ab"c) opens nothing:
+ * that row is bad (libcsv says so) and ends at its own newline, instead of
+ * carrying every row up to the next stray quote into one bad row.
+ */
+static void track_quotes(csvr_parser *p, const char *s, size_t n)
+{
+    const char *end = s + n;
+    while (s < end) {
+        if (p->qs == Q_QUOTED) { /* skip to the next quote at once */
+            s = memchr(s, '"', (size_t)(end - s));
+            if (!s)
+                return;
+            p->qs = Q_QUOTE;
+            s++;
+            continue;
+        }
+        char c = *s++;
+        if (c == ',')
+            p->qs = Q_FIELD_START;
+        else if (c == '"')
+            p->qs = p->qs == Q_FIELD_START || p->qs == Q_QUOTE ? Q_QUOTED : Q_UNQUOTED;
+        else
+            p->qs = Q_UNQUOTED;
+    }
+}
+
 /* One physical line (without its '\n'), possibly partial when !complete. */
 static int take_line_part(csvr_parser *p, const char *s, size_t n, bool complete)
 {
-    if (p->raw_len == 0 && !p->overflow && !p->quoted)
+    if (p->raw_len == 0 && !p->overflow && p->qs != Q_QUOTED)
         p->row_line = p->line + 1;
-    for (const char *q = s; (q = memchr(q, '"', (size_t)(s + n - q))) != NULL; q++)
-        p->quoted = !p->quoted;
+    track_quotes(p, s, n);
     if (!p->overflow) {
         if (p->raw_len + n + 1 > CSVR_MAX_ROW_BYTES) {
             p->overflow = true;
@@ -179,12 +213,14 @@ static int take_line_part(csvr_parser *p, const char *s, size_t n, bool complete
     if (!complete)
         return 0;
     p->line++;
-    if (p->quoted && !p->overflow) { /* the newline belongs to a quoted field */
+    if (p->qs == Q_QUOTED && !p->overflow) { /* the newline belongs to a quoted field */
         append(&p->raw, &p->raw_len, &p->raw_cap, "\n", 1);
         return 0;
     }
-    /* An overflowing row ends at the first newline with even parity, or at
-     * the first newline at all once parity is lost: resynchronise there. */
+    p->qs = Q_FIELD_START;
+    /* An overflowing row ends at its next newline, inside quotes or not:
+     * resynchronise there, so that a quote left open cannot carry the rest of
+     * the file into one skipped row. */
     if (p->overflow)
         return deliver(p);
     if (p->raw_len > 0 && p->raw[p->raw_len - 1] == '\r')

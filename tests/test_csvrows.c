@@ -409,6 +409,25 @@ static void quote_inside_an_unquoted_field_is_bad_quotes(void **state)
     release(&g);
 }
 
+/* A quote inside an unquoted field opens nothing: the row is bad and ends at
+ * its own newline, even when nothing closes the quote (an odd count). */
+static void stray_quotes_in_unquoted_fields_spoil_only_their_rows(void **state)
+{
+    (void)state;
+    got g = {0};
+    PARSE(&g, "1,a\"b,c\n2,x,y\n3,d\"e,f\n4,\"p\nq\",r\n");
+    assert_int_equal(g.n, 4);
+    assert_int_equal(g.rows[0].status, CSVR_BAD_QUOTES);
+    assert_int_equal(g.rows[1].status, CSVR_OK);
+    assert_int_equal(g.rows[1].line, 2);
+    assert_int_equal(g.rows[2].status, CSVR_BAD_QUOTES);
+    assert_int_equal(g.rows[2].line, 3);
+    assert_int_equal(g.rows[3].status, CSVR_OK);
+    assert_int_equal(g.rows[3].line, 4);
+    assert_field(&g.rows[3], 1, "p\nq");
+    release(&g);
+}
+
 static void text_after_a_closing_quote_is_bad_quotes(void **state)
 {
     (void)state;
@@ -598,6 +617,7 @@ int main(void)
         cmocka_unit_test(rows_do_not_depend_on_how_the_stream_is_cut),
 
         cmocka_unit_test(quote_inside_an_unquoted_field_is_bad_quotes),
+        cmocka_unit_test(stray_quotes_in_unquoted_fields_spoil_only_their_rows),
         cmocka_unit_test(text_after_a_closing_quote_is_bad_quotes),
         cmocka_unit_test(unclosed_quote_at_the_end_is_one_bad_row_from_its_line),
         cmocka_unit_test(bare_cr_inside_an_unquoted_row_is_bad_quotes),

@@ -323,6 +323,26 @@ test_reject_bad_csv() {
 EOF
 }
 
+# A stray quote in an unquoted field (odd: nothing closes it) spoils its own
+# row only: the rows up to the next stray quote are not carried into it.
+test_reject_bad_csv_stray_quotes_spoil_only_their_rows() {
+    seed
+    mkdir -p "$W/in/1"
+    {
+        echo "$H_CLICKS"
+        for i in $(seq 10 29); do
+            if [ "$i" = 12 ] || [ "$i" = 27 ]; then u='http://s.example/say"hi'; else u="http://s.example/$i"; fi
+            echo "10,2026-11-02 10:00:$i,$u,0.5,10.0.0.1,{}"
+        done
+    } >"$W/in/1/clicks-stray.csv"
+    load --max-reject-rate 1 "$W/in/1/clicks-stray.csv"
+    assert_eq 3 "$RC" "exit code"
+    assert_eq 18 "$(nclicks)" "good rows loaded"
+    assert_eq "4,bad_csv
+19,bad_csv" "$(rejects_of "$W/rej/1/clicks-stray.csv.rejects.csv")"
+    assert_contains "$OUT" "loaded 18 rows, rejected 2"
+}
+
 test_reject_bad_csv_unclosed_quote_at_end_of_file() {
     seed
     mkdir -p "$W/in/1"

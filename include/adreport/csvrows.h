@@ -1,14 +1,14 @@
 /*
  * csvrows.h - split a byte stream into CSV rows and fields, with line numbers.
  *
- * Rows are found by quote parity (a newline ends a row when the row so far
- * holds an even number of double quotes, RFC 4180), then parsed into fields
- * by libcsv in strict mode.  Splitting first keeps three promises libcsv
- * alone cannot: every row knows the physical line it starts on (newlines
- * inside quotes count), every row keeps its raw bytes for the rejects file,
- * and memory stays bounded: a row of CSVR_MAX_ROW_BYTES or more, its line
- * break included, is reported as too long and skipped up to its end, never
- * buffered whole.
+ * Rows are found by their quoting (a newline ends a row unless it is inside
+ * a quoted field, and only a quote that starts a field opens one: RFC 4180,
+ * as COPY reads it), then parsed into fields by libcsv in strict
+ * mode.  Splitting first keeps three promises libcsv alone cannot: every row
+ * knows the physical line it starts on (newlines inside quotes count), every
+ * row keeps its raw bytes for the rejects file, and memory stays bounded: a
+ * row of CSVR_MAX_ROW_BYTES or more, its line break included, is reported as
+ * too long and skipped up to its end, never buffered whole.
  */
 #ifndef ADREPORT_CSVROWS_H
 #define ADREPORT_CSVROWS_H
