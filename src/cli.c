@@ -4,6 +4,7 @@
 #include "adreport/cli.h"
 #include "adreport/common.h"
 #include "adreport/days.h"
+#include "adreport/db.h"
 #include "adreport/summary.h"
 
 #include <errno.h>
@@ -73,6 +74,14 @@ bool cli_parse_int(const char *s, int lo, int hi, int *out)
     return true;
 }
 
+static bool named_before(const int64_t *ids, int n, int64_t id)
+{
+    for (int i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
 int cli_parse_scope(const char *command, int argc, char **argv, const char *usage, ru_options *opts,
                     struct cli_common *common)
 {
@@ -95,7 +104,8 @@ int cli_parse_scope(const char *command, int argc, char **argv, const char *usag
                 !cli_parse_company(optarg, &companies[opts->ncompanies]))
                 return cli_usage_error(command, "--company takes a positive company id");
             opts->companies = companies;
-            opts->ncompanies++;
+            if (!named_before(companies, opts->ncompanies, companies[opts->ncompanies]))
+                opts->ncompanies++; /* a tenant named twice is done once */
             break;
         case OPT_FROM:
             if (!(has_from = day_parse(optarg, &opts->from_day)))
@@ -126,5 +136,23 @@ int cli_parse_scope(const char *command, int argc, char **argv, const char *usag
     if (has_from && opts->all)
         return cli_usage_error(command, "--all and --from/--to exclude each other");
     opts->ranged = has_from;
+    return -1;
+}
+
+int cli_check_companies(PGconn *conn, const char *command, const ru_options *opts)
+{
+    for (int i = 0; i < opts->ncompanies; i++) {
+        char id[24], msg[96];
+        snprintf(id, sizeof id, "%lld", (long long)opts->companies[i]);
+        const char *params[] = {id};
+        PGresult *res = db_query(conn, "queries/company_exists", 1, params, "look up the company");
+        if (!res)
+            return ADR_EXIT_ERROR;
+        bool found = PQntuples(res) > 0;
+        PQclear(res);
+        if (!found)
+            return cli_usage_error(command,
+                                   adr_fmt(msg, sizeof msg, "--company %s: no such company", id));
+    }
     return -1;
 }

@@ -56,7 +56,11 @@ static bool add_companies(company_list *l, const char *arg)
             l->cap = l->cap ? 2 * l->cap : 8;
             l->ids = adr_xrealloc(l->ids, l->cap * sizeof *l->ids);
         }
-        l->ids[l->n++] = (int64_t)id;
+        size_t i = 0;
+        while (i < l->n && l->ids[i] != id)
+            i++;
+        if (i == l->n) /* a tenant named twice is reported once, not twice at once */
+            l->ids[l->n++] = (int64_t)id;
         if (!*end)
             return true;
         s = end + 1;

@@ -30,24 +30,9 @@ int cmd_rollup(int argc, char **argv)
     PGconn *conn = db_connect(common.db);
     if (!conn)
         return ADR_EXIT_ERROR;
-    /* A --company that names no company is a mistake in the command, not
-     * a clean night with nothing to do. */
-    for (int i = 0; i < opts.ncompanies; i++) {
-        char id[24], msg[96];
-        snprintf(id, sizeof id, "%lld", (long long)opts.companies[i]);
-        const char *params[] = {id};
-        PGresult *res = db_query(conn, "queries/company_exists", 1, params, "look up the company");
-        if (!res) {
-            PQfinish(conn);
-            return ADR_EXIT_ERROR;
-        }
-        bool found = PQntuples(res) > 0;
-        PQclear(res);
-        if (!found) {
-            PQfinish(conn);
-            return cli_usage_error("rollup",
-                                   adr_fmt(msg, sizeof msg, "--company %s: no such company", id));
-        }
+    if ((rc = cli_check_companies(conn, "rollup", &opts)) >= 0) {
+        PQfinish(conn);
+        return rc;
     }
     ru_totals totals = {0};
     bool ok = ru_run(conn, &opts, &totals);

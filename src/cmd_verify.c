@@ -31,6 +31,10 @@ int cmd_verify(int argc, char **argv)
     PGconn *conn = db_connect(common.db);
     if (!conn)
         return ADR_EXIT_ERROR;
+    if ((rc = cli_check_companies(conn, "verify", &opts)) >= 0) {
+        PQfinish(conn);
+        return rc;
+    }
     vf_totals totals = {0};
     bool ok = vf_run(conn, &opts, stdout, &totals);
     PQfinish(conn);

@@ -281,7 +281,10 @@ static void add_month_jobs(const rpt_options *o, PGresult *months, int company_c
         }
         report_job *job = add_job(l, company);
         job->period = period;
-        job->clear_mark = true;
+        /* The mark says the month's published files are stale.  A run
+         * that writes only some formats carries the others over as they
+         * were, still stale, so the mark stays for a run that writes all. */
+        job->clear_mark = o->formats == RPT_FORMAT_ALL;
         snprintf(job->month_day, sizeof job->month_day, "%s", month_day);
         snprintf(job->marked_at, sizeof job->marked_at, "%s", marked_at);
     }

@@ -328,6 +328,14 @@ test_rollup_of_a_company_that_does_not_exist_is_a_usage_error() {
     assert_eq 2 "$RC" "exit code"
     assert_contains "$OUT" "no such company"
     assert_exit 0 "$ADR" rollup -q --company 1
+    # verify too: a mistyped id is not "equal" (exit 0) but a usage error.
+    out_rc "$ADR" verify --company 1 --company 999
+    assert_eq 2 "$RC" "verify's exit code"
+    assert_contains "$OUT" "--company 999: no such company"
+    # A tenant named twice is checked once.
+    out_rc "$ADR" verify --company 1 --company 1
+    assert_eq 0 "$RC" "verify's exit code"
+    assert_contains "$OUT" "equal (0 differences)"
 }
 
 test_file_name_with_invalid_utf8_is_refused_naming_the_name() {

@@ -451,6 +451,27 @@ test_changed_reports_only_marked_months_and_clears_them() {
     assert_contains "$out" "0 reports written"
 }
 
+test_changed_with_one_format_keeps_the_marks_for_the_other() {
+    seed
+    q "INSERT INTO adreport_dirty_months (company_id, month) VALUES (1, '2024-03-01')"
+    "$ADR" report -q --changed --format csv --out "$W/out"
+    [ -f "$W/out/1/2024-03/campaigns.csv" ] || fail "the CSV of 2024-03 not written"
+    [ ! -e "$W/out/1/2024-03/performance.xlsx" ] || fail "--format csv wrote the XLSX"
+    # The XLSX of the month is still to be written: the mark stays.
+    assert_eq "1|2024-03-01" "$(q 'SELECT company_id, month FROM adreport_dirty_months')"
+    "$ADR" report -q --changed --out "$W/out"
+    [ -f "$W/out/1/2024-03/performance.xlsx" ] || fail "the XLSX of 2024-03 not written"
+    assert_eq "0" "$(q 'SELECT count(*) FROM adreport_dirty_months')"
+}
+
+test_a_tenant_named_twice_is_reported_once() {
+    seed
+    local out
+    out=$("$ADR" report --company 1,1 --company 1 --month 2024-03 --format csv --out "$W/out" 2>&1)
+    assert_contains "$out" "1 report written"
+    [ -f "$W/out/1/2024-03/campaigns.csv" ] || fail "2024-03 of company 1 not written"
+}
+
 test_clearing_a_mark_spares_one_renewed_meanwhile() {
     q "INSERT INTO adreport_dirty_months (company_id, month, marked_at)
        VALUES (1, '2024-03-01', '2024-04-01 00:00:00.123456+00')"

@@ -9,6 +9,7 @@
 #define ADREPORT_CLI_H
 
 #include <getopt.h>
+#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -70,6 +71,14 @@ bool cli_parse_int(const char *s, int lo, int hi, int *out);
  */
 int cli_parse_scope(const char *command, int argc, char **argv, const char *usage, ru_options *opts,
                     struct cli_common *common);
+
+/*
+ * cli_check_companies - that every --company of opts names a company.
+ * Returns -1 when all do, else the exit code: 2 after the usage error
+ * "--company N: no such company" (a mistyped id is a mistake in the
+ * command, not a clean night with nothing to do), 1 after a database error.
+ */
+int cli_check_companies(PGconn *conn, const char *command, const ru_options *opts);
 
 /* Subcommands; each returns the process exit code (enum adr_exit). */
 int cmd_init(int argc, char **argv);
