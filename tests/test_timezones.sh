@@ -9,7 +9,9 @@ source "$(dirname "$0")/lib.sh"
 # (1) and one of a cost_per_click campaign (2); an impression every 20
 # minutes and a click every hour from 2026-10-30 00:00 to 2026-11-04 00:00
 # UTC, in one file per UTC day: every local midnight of every zone is
-# crossed, and New York's 2026-11-01 (25 hours) is inside.
+# crossed, New York's 2026-11-01 (25 hours) is inside, and so is Havana's,
+# which falls back at midnight (01:00 CDT to 00:00 CST): its day begins at
+# the first midnight, 04:00 UTC, not at the second.
 gen() {
     $PY - "$@" <<'PY'
 import datetime as dt, os, sys
@@ -63,11 +65,12 @@ independent() {
 }
 
 set_zones_and_load() {
-    gen "$W/in" 1 2 3 4
+    gen "$W/in" 1 2 3 4 5
     "$ADR" load -q "$W/in/companies.csv" "$W/in/campaigns.csv" "$W/in/ads.csv"
     "$ADR" tenant -q --company 2 --time-zone Asia/Tokyo
     "$ADR" tenant -q --company 3 --time-zone America/New_York
     "$ADR" tenant -q --company 4 --time-zone asia/kolkata # names are matched case-insensitively
+    "$ADR" tenant -q --company 5 --time-zone America/Havana
     assert_exit 0 "$ADR" load -q "$W/in"
 }
 
@@ -75,7 +78,7 @@ test_stats_are_local_days_of_each_tenants_zone() {
     set_zones_and_load
     "$ADR" rollup -q
     local t zone
-    for t in 1:UTC 2:Asia/Tokyo 3:America/New_York 4:Asia/Kolkata; do
+    for t in 1:UTC 2:Asia/Tokyo 3:America/New_York 4:Asia/Kolkata 5:America/Havana; do
         zone=${t#*:}
         t=${t%%:*}
         diff -u <(independent "$t" "$zone") <(stored "$t") || fail "tenant $t in $zone"
@@ -85,7 +88,12 @@ test_stats_are_local_days_of_each_tenants_zone() {
         "impressions of the 25-hour day"
     assert_eq 72 "$(q "SELECT sum(impressions) FROM ad_daily_stats WHERE company_id = 3 AND day = '2026-11-02'")"
     # Every event counted once, in every zone.
-    assert_eq "360 360 360 360" \
+    # Havana's 2026-11-01 begins at 04:00 UTC (00:00 CDT), and its 25 hours
+    # end at 05:00 UTC on 11-02.
+    assert_eq 75 "$(q "SELECT sum(impressions) FROM ad_daily_stats WHERE company_id = 5 AND day = '2026-11-01'")" \
+        "impressions of Havana's 25-hour day"
+    assert_eq 72 "$(q "SELECT sum(impressions) FROM ad_daily_stats WHERE company_id = 5 AND day = '2026-10-31'")"
+    assert_eq "360 360 360 360 360" \
         "$(q "SELECT string_agg(n::text, ' ' ORDER BY company_id) FROM (SELECT company_id, sum(impressions) n FROM ad_daily_stats GROUP BY 1) x")"
     "$ADR" verify -q
 }
@@ -148,6 +156,31 @@ test_a_backfill_of_local_days_replaces_exactly_their_events() {
     # Clicks of the day were cleared too; the stats follow.
     assert_eq 0 "$(q "SELECT count(*) FROM clicks WHERE company_id = 2 AND ((clicked_at AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Tokyo')::date = '2026-11-02'")"
     diff -u <(independent 2 Asia/Tokyo) <(stored 2)
+}
+
+test_a_backfill_of_a_day_that_falls_back_at_midnight_holds_its_first_hour() {
+    set_zones_and_load
+    "$ADR" rollup -q
+    # Havana's 2026-11-01 is 04:00 UTC to 05:00 UTC on 11-02 (25 hours).
+    mkdir -p "$W/bf/5"
+    {
+        echo "ad_id,seen_at,site_url,cost_per_impression_usd,user_ip,user_data"
+        echo "1,2026-11-01 04:00:00,http://new.example,0.5,10.9.9.1,{}"  # 00:00 CDT, the day's first
+        echo "1,2026-11-02 04:59:59,http://new.example,0.5,10.9.9.2,{}"  # 23:59:59 CST
+        echo "1,2026-11-01 03:59:59,http://new.example,0.5,10.9.9.3,{}"  # 10-31
+    } >"$W/bf/5/impressions-new.csv"
+    local rc=0
+    "$ADR" backfill -q --company 5 --from 2026-11-01 --to 2026-11-01 --reports "$W/rep" \
+        --rejects "$W/rej" --max-reject-rate 0.5 "$W/bf/5/impressions-new.csv" || rc=$?
+    assert_eq 3 "$rc" "backfill exit code (one row outside the local day)"
+    assert_eq "4,outside_range" \
+        "$($PY -c 'import csv,sys; print(" ".join(r["line"]+","+r["reason"] for r in csv.DictReader(open(sys.argv[1]))))' "$W/rej/5/impressions-new.csv.rejects.csv")"
+    # The day's old events are gone, its first hour's too (04:00-05:00 UTC).
+    assert_eq "10.9.9.1 10.9.9.2" \
+        "$(q "SELECT string_agg(host(user_ip), ' ' ORDER BY seen_at) FROM impressions
+              WHERE company_id = 5 AND seen_at >= '2026-11-01 04:00' AND seen_at < '2026-11-02 05:00'")"
+    diff -u <(independent 5 America/Havana) <(stored 5)
+    "$ADR" verify -q --company 5
 }
 
 # Two --jobs workers loading one zoned tenant's files at once: each file's

@@ -3,9 +3,9 @@
 -- microseconds since 2000-01-01 UTC (the loader's timestamps), so that rows
 -- outside are rejected as outside_range.  $1 company_id.
 SELECT z.tz,
-       (extract(epoch FROM ($2::date::timestamp AT TIME ZONE z.tz)
-                           - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint,
-       (extract(epoch FROM (($3::date + 1)::timestamp AT TIME ZONE z.tz)
-                           - timestamptz '2000-01-01 00:00:00+00') * 1000000)::bigint
+       (extract(epoch FROM adreport_day_start($2::date, z.tz)
+                           - timestamp '2000-01-01 00:00:00') * 1000000)::bigint,
+       (extract(epoch FROM adreport_day_start($3::date + 1, z.tz)
+                           - timestamp '2000-01-01 00:00:00') * 1000000)::bigint
 FROM (SELECT coalesce(max(time_zone), 'UTC') AS tz
       FROM adreport_tenant_settings WHERE company_id = $1) z

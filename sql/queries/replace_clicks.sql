@@ -5,8 +5,8 @@
 -- that the (company_id, (clicked_at::date), clicked_at) index is used.
 DELETE FROM clicks
 WHERE company_id = $1
-  AND clicked_at::date >= (($2::date::timestamp AT TIME ZONE $5::text) AT TIME ZONE 'UTC')::date
-  AND clicked_at::date <= ((($3::date + 1)::timestamp AT TIME ZONE $5::text) AT TIME ZONE 'UTC')::date
-  AND clicked_at >= (($2::date::timestamp AT TIME ZONE $5::text) AT TIME ZONE 'UTC')
-  AND clicked_at < ((($3::date + 1)::timestamp AT TIME ZONE $5::text) AT TIME ZONE 'UTC')
+  AND clicked_at::date >= adreport_day_start($2::date, $5::text)::date
+  AND clicked_at::date <= adreport_day_start($3::date + 1, $5::text)::date
+  AND clicked_at >= adreport_day_start($2::date, $5::text)
+  AND clicked_at < adreport_day_start($3::date + 1, $5::text)
   AND ((clicked_at AT TIME ZONE 'UTC') AT TIME ZONE $5::text)::date = ANY ($4::date[])

@@ -16,8 +16,8 @@
 UPDATE adreport_dirty_days d
 SET claim = $1,
     time_zone = w.time_zone,
-    utc_from = (d.day::timestamp AT TIME ZONE w.time_zone) AT TIME ZONE 'UTC',
-    utc_to = ((d.day + 1)::timestamp AT TIME ZONE w.time_zone) AT TIME ZONE 'UTC'
+    utc_from = adreport_day_start(d.day, w.time_zone),
+    utc_to = adreport_day_start(d.day + 1, w.time_zone)
 FROM (SELECT c.company_id, coalesce(max(z.time_zone), 'UTC') AS time_zone
       FROM adreport_dirty_days c
       LEFT JOIN adreport_tenant_settings z ON z.company_id = c.company_id
