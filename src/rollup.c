@@ -106,14 +106,14 @@ bool ru_claim(PGconn *conn, const ru_options *opts, const char *token, bool pend
              (zones == 0 || run(conn, "queries/rollup_zone_changes", 1, changed, NULL, what)) &&
              run(conn, "queries/rollup_claim", 2, params, NULL, what);
     }
-    if (ok && opts->all) {
-        const char *params[] = {token, companies};
-        ok = run(conn, "queries/rollup_claim_all", 2, params, NULL, what);
-    } else if (ok && opts->ranged) {
-        day_format(opts->from_day, from);
-        day_format(opts->to_day, to);
-        const char *params[] = {token, companies, from, to};
-        ok = run(conn, "queries/rollup_claim_range", 4, params, NULL, what);
+    if (ok && (opts->all || opts->ranged)) {
+        if (opts->ranged) {
+            day_format(opts->from_day, from);
+            day_format(opts->to_day, to);
+        }
+        const char *params[] = {token, companies, opts->ranged ? from : NULL,
+                                opts->ranged ? to : NULL};
+        ok = run(conn, "queries/rollup_claim_days", 4, params, NULL, what);
     }
     free(companies);
     if (!ok || !(opts->all || opts->ranged || !pending))

@@ -355,6 +355,15 @@ test_range_and_company_options() {
     "$ADR" rollup -q --company 50 --from 2026-11-02 --to 2026-11-02
     assert_eq "$day1" "$(xmins "WHERE day = '2026-11-01'")"
     assert_eq 0 "$(q "SELECT clicks FROM ad_daily_stats WHERE company_id = 50 AND day = '2026-11-02'")"
+    # A range of centuries claims the days that hold events or stats, as
+    # --all does, not a row for every day of every tenant (3.6 million each).
+    q "UPDATE ad_daily_stats SET clicks = 999 WHERE company_id = 50 AND day = '2026-11-02'"
+    local all range
+    all=$("$ADR" rollup --all | grep -o '[0-9]* tenant-days')
+    range=$("$ADR" rollup --from 0001-01-01 --to 9999-12-31 | grep -o '[0-9]* tenant-days')
+    assert_eq "$all" "$range" "days claimed by the range and by --all"
+    assert_eq 0 "$(q "SELECT clicks FROM ad_daily_stats WHERE company_id = 50 AND day = '2026-11-02'")"
+    assert_exit 0 "$ADR" verify -q
     assert_exit 2 "$ADR" rollup --from 2026-11-02
     assert_exit 2 "$ADR" rollup --from 2026-11-03 --to 2026-11-02
     assert_exit 2 "$ADR" rollup --from 2026-02-30 --to 2026-03-01
