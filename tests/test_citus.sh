@@ -117,6 +117,10 @@ pipeline() {
     # week): the next rollup recomputes it in local days.
     rc=0; $a tenant -q --company 3 --time-zone America/New_York || rc=$?
     echo "tenant $rc" >>"$out/codes"
+    # Tenant 2 to Havana, which falls back at midnight that day: the day's
+    # window (adreport_day_start) is computed on the workers.
+    rc=0; $a tenant -q --company 2 --time-zone America/Havana || rc=$?
+    echo "tenant 2 $rc" >>"$out/codes"
     rc=0; $a rollup -q || rc=$?
     echo "zone rollup $rc" >>"$out/codes"
     # A late click of ad 2 on a rolled-up day: its mark lists the ad, and
