@@ -35,6 +35,21 @@ bool cli_common_option(int opt, const char *arg, struct cli_common *common, cons
     }
 }
 
+const char *cli_option_problem(int opt, char **argv)
+{
+    static char msg[128];
+    /* optind is past the option that failed when it was a whole argument;
+     * optopt names a short one (inside "-qx" optind may not have moved). */
+    const char *arg = argv[optind - 1];
+    if (opt == ':')
+        snprintf(msg, sizeof msg, "option \"%.64s\" needs a value", arg);
+    else if (optopt && optopt < 128)
+        snprintf(msg, sizeof msg, "unknown option \"-%c\"", optopt);
+    else
+        snprintf(msg, sizeof msg, "unknown option \"%.64s\"", arg);
+    return msg;
+}
+
 int cli_usage_error(const char *command, const char *msg)
 {
     fprintf(stderr, "adreport %s: %s\n", command, msg);
@@ -97,7 +112,7 @@ int cli_parse_scope(const char *command, int argc, char **argv, const char *usag
     bool has_from = false, has_to = false;
     char msg[96];
     int opt;
-    while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_COMPANY:
             if (opts->ncompanies == CLI_MAX_COMPANIES ||
@@ -120,13 +135,14 @@ int cli_parse_scope(const char *command, int argc, char **argv, const char *usag
             break;
         case OPT_JOBS:
             if (!takes_jobs)
-                return cli_usage_error(command, "unknown option");
+                return cli_usage_error(command,
+                                       adr_fmt(msg, sizeof msg, "%s takes no --jobs", command));
             if (!cli_parse_int(optarg, 1, RU_MAX_JOBS, &opts->jobs))
                 return cli_usage_error(command, "--jobs takes a number from 1 to 16");
             break;
         default:
             if (!cli_common_option(opt, optarg, common, usage))
-                return cli_usage_error(command, "unknown option");
+                return cli_usage_error(command, cli_option_problem(opt, argv));
         }
     }
     if (optind != argc)

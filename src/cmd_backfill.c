@@ -71,7 +71,7 @@ int cmd_backfill(int argc, char **argv)
     const char *reports = RPT_DEFAULT_OUT;
     bool has_from = false, has_to = false;
     int opt;
-    while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_COMPANY:
             if (!cli_parse_company(optarg, &lo.company))
@@ -97,7 +97,7 @@ int cmd_backfill(int argc, char **argv)
             break;
         default:
             if (!cli_common_option(opt, optarg, &common, usage))
-                return cli_usage_error("backfill", "unknown option");
+                return cli_usage_error("backfill", cli_option_problem(opt, argv));
         }
     }
     if (!lo.company || !has_from || !has_to)

@@ -135,11 +135,11 @@ int cmd_init(int argc, char **argv)
     struct cli_common common = {0};
     bool citus = false;
     int opt;
-    while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":d:qvh", longopts, NULL)) != -1) {
         if (opt == 'c')
             citus = true;
         else if (!cli_common_option(opt, optarg, &common, usage))
-            return cli_usage_error("init", "unknown option");
+            return cli_usage_error("init", cli_option_problem(opt, argv));
     }
     if (optind != argc)
         return cli_usage_error("init", "init takes no arguments");

@@ -38,7 +38,7 @@ int cmd_load(int argc, char **argv)
     ld_options opts;
     ld_options_init(&opts);
     int opt;
-    while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_REJECTS:
             opts.rejects_dir = optarg;
@@ -65,7 +65,7 @@ int cmd_load(int argc, char **argv)
             break;
         default:
             if (!cli_common_option(opt, optarg, &common, usage))
-                return cli_usage_error("load", "unknown option");
+                return cli_usage_error("load", cli_option_problem(opt, argv));
         }
     }
     if (optind == argc)

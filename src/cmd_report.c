@@ -118,7 +118,7 @@ int cmd_report(int argc, char **argv)
     const char *problem = NULL;
     char msg[256];
 
-    while (!problem && (opt = getopt_long(argc, argv, "c:am:f:o:d:qvh", longopts, NULL)) != -1) {
+    while (!problem && (opt = getopt_long(argc, argv, ":c:am:f:o:d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c':
             if (!add_companies(&companies, optarg))
@@ -156,7 +156,7 @@ int cmd_report(int argc, char **argv)
             break;
         default:
             if (!cli_common_option(opt, optarg, &common, usage))
-                problem = "unknown option";
+                problem = cli_option_problem(opt, argv);
         }
     }
     if (!problem)

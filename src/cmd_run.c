@@ -65,7 +65,7 @@ int cmd_run(int argc, char **argv)
     ld_options_init(&lo);
     const char *incoming = NULL, *reports = RPT_DEFAULT_OUT, *archive = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_INCOMING:
             incoming = optarg;
@@ -89,7 +89,7 @@ int cmd_run(int argc, char **argv)
             break;
         default:
             if (!cli_common_option(opt, optarg, &common, usage))
-                return cli_usage_error("run", "unknown option");
+                return cli_usage_error("run", cli_option_problem(opt, argv));
         }
     }
     if (!incoming)

@@ -19,10 +19,32 @@ static const char usage[] =
     "  --time-zone ZONE     its time zone, an IANA name (Asia/Tokyo, America/New_York,\n"
     "                       UTC): days, months and reports are cut in local time\n" CLI_COMMON_HELP;
 
+/*
+ * The name as the tenant wrote it, but with control characters (C0, DEL, and
+ * C1 as UTF-8 encodes them) shown as \xNN: a name is the tenant's text, and
+ * an escape sequence in it must not drive the operator's terminal.
+ */
+static void print_name(const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            printf("\\x%02x", *p);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            printf("\\xc2\\x%02x", p[1]);
+            p++;
+        } else if (*p == '\\')
+            fputs("\\\\", stdout); /* so "\\x1b" typed by the tenant stays told apart */
+        else
+            putchar(*p);
+    }
+}
+
 static void print_settings(const tn_settings *s)
 {
     printf("company_id       %" PRId64 "\n", s->company_id);
-    printf("name             %s\n", s->name);
+    fputs("name             ", stdout);
+    print_name(s->name);
+    putchar('\n');
     printf("time_zone        %s\n", s->time_zone);
     printf("stats_time_zone  %s%s\n", s->stats_time_zone,
            strcmp(s->time_zone, s->stats_time_zone) ? " (the next rollup recomputes the stats)"
@@ -39,14 +61,14 @@ int cmd_tenant(int argc, char **argv)
     int64_t company = 0;
     const char *zone = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, "d:qvh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":d:qvh", longopts, NULL)) != -1) {
         if (opt == OPT_COMPANY) {
             if (!cli_parse_company(optarg, &company))
                 return cli_usage_error("tenant", "--company takes a positive company id");
         } else if (opt == OPT_ZONE) {
             zone = optarg;
         } else if (!cli_common_option(opt, optarg, &common, usage)) {
-            return cli_usage_error("tenant", "unknown option");
+            return cli_usage_error("tenant", cli_option_problem(opt, argv));
         }
     }
     if (optind != argc)

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
 #endif
+    opterr = 0; /* the commands word getopt's errors (cli_option_problem) */
     if (argc < 2) {
         usage(stderr);
         return ADR_EXIT_USAGE;

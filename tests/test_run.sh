@@ -86,6 +86,19 @@ print("1,2026-11-02 10:00:00,http://a.example/,0.1,1.2.3,{}")' >"$W/in/1/clicks-
     assert_exit 2 "$ADR" backfill --company 1 --from 2026-11-02 --to 2026-11-01 x
 }
 
+test_a_bad_option_gets_one_message_naming_it() {
+    local out cmd
+    for cmd in "rollup --jobs:option \"--jobs\" needs a value" \
+        "run --incoming x --jbos 2:unknown option \"--jbos\"" \
+        "report --company:option \"--company\" needs a value" \
+        "load -qz x:unknown option \"-z\"" \
+        "verify --jobs 2:verify takes no --jobs"; do
+        out=$(eval "\"\$ADR\" ${cmd%%:*}" 2>&1) && fail "${cmd%%:*} exited 0"
+        assert_eq "adreport ${cmd%% *}: ${cmd#*:}" "$(echo "$out" | head -n 1)" "${cmd%%:*}"
+        assert_eq 2 "$(echo "$out" | wc -l)" "lines printed by ${cmd%%:*}"
+    done
+}
+
 test_backfill_replaces_exactly_its_range() {
     copy_samples
     assert_exit 3 run -q

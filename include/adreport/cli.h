@@ -46,6 +46,14 @@ struct cli_common {
  */
 bool cli_common_option(int opt, const char *arg, struct cli_common *common, const char *usage);
 
+/*
+ * cli_option_problem - the usage message for getopt_long's '?' or ':' (the
+ * option strings start with ':' and main() clears opterr, so getopt itself
+ * prints nothing): "unknown option \"--jbos\"" or "option \"--jobs\" needs a
+ * value".  Returns a static buffer, overwritten by the next call.
+ */
+const char *cli_option_problem(int opt, char **argv);
+
 /* cli_usage_error - print "adreport: <msg>" and the usage hint; returns 2. */
 int cli_usage_error(const char *command, const char *msg);
 
