@@ -14,8 +14,12 @@
 #include "adreport/report.h"
 #include "adreport/summary.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 static const char usage[] =
     "Usage: adreport run --incoming DIR [OPTIONS]\n\n"
@@ -96,6 +100,23 @@ int cmd_run(int argc, char **argv)
         return cli_usage_error("run", "--incoming DIR is required");
     if (optind != argc)
         return cli_usage_error("run", "run takes no arguments besides its options");
+
+    /* Before the lock and the database: a wrong --incoming is the crontab's
+     * mistake, and a missing one (an unmounted share) is not "a file
+     * failed" while every tenant's reports are rewritten anyway. */
+    struct stat st;
+    if (stat(incoming, &st) != 0) {
+        char primary[PATH_MAX + 64];
+        int err = errno;
+        adr_error(
+            adr_fmt(primary, sizeof primary, "could not read the incoming folder \"%s\"", incoming),
+            strerror(err),
+            "check --incoming (and that its filesystem is mounted); nothing was done");
+        return ADR_EXIT_ERROR;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return cli_usage_error("run", "--incoming takes the folder new files arrive in, not a file "
+                                      "(adreport load FILE loads one file)");
 
     lo.conninfo = common.db;
     PGconn *conn = db_connect(common.db);

@@ -4,6 +4,7 @@
 #include "adreport/db.h"
 #include "adreport/common.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,57 @@ static void mask_quoted(char *msg)
     }
 }
 
+/* Edit distance of a and b (short keywords), for a "did you mean". */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64];
+    if (la >= 64 || lb >= 64)
+        return SIZE_MAX;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/*
+ * The hint for a connection string libpq cannot parse.  For an unknown
+ * keyword ("hots=..."), libpq's own keyword nearest to it: a keyword is
+ * never a secret, so the detail shows it (mask_quoted spares it).
+ */
+static const char *parse_hint(const char *error, char *hint, size_t size)
+{
+    const char *generic = "use \"host=... dbname=...\" or a postgresql:// URI";
+    char key[64];
+    if (sscanf(error, "invalid connection option \"%63[^\"]\"", key) != 1)
+        return generic;
+    PQconninfoOption *defaults = PQconndefaults();
+    const char *best = NULL;
+    size_t best_d = 3; /* at most two edits away */
+    for (PQconninfoOption *o = defaults; o && o->keyword; o++) {
+        size_t d = distance(key, o->keyword);
+        if (d < best_d) {
+            best_d = d;
+            best = o->keyword;
+        }
+    }
+    if (best)
+        snprintf(hint, size, "did you mean \"%s\"?", best);
+    PQconninfoFree(defaults);
+    return best ? hint : generic;
+}
+
 PGconn *db_connect(const char *conninfo)
 {
     if (!conninfo || !*conninfo)
@@ -132,11 +184,12 @@ PGconn *db_connect(const char *conninfo)
     char *parse_error = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &parse_error);
     if (!opts) {
-        char detail[512];
+        char detail[512], hint[160];
         first_line(detail, sizeof detail, parse_error ? parse_error : "out of memory");
-        mask_quoted(detail);
-        adr_error("could not parse the connection string", detail,
-                  "use \"host=... dbname=...\" or a postgresql:// URI");
+        const char *h = parse_hint(detail, hint, sizeof hint);
+        if (strncmp(detail, "invalid connection option \"", 27) != 0)
+            mask_quoted(detail);
+        adr_error("could not parse the connection string", detail, h);
         PQfreemem(parse_error);
         return NULL;
     }

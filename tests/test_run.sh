@@ -83,6 +83,13 @@ print("1,2026-11-02 10:00:00,http://a.example/,0.1,1.2.3,{}")' >"$W/in/1/clicks-
     assert_exit 1 run -q --db "host=/nonexistent port=1"
     # 2: usage
     assert_exit 2 "$ADR" run
+    assert_exit 2 "$ADR" run --incoming "$W/in/1/clicks-3.csv" # a file, not the folder
+    # 1: the incoming folder is missing (an unmounted share): nothing is done,
+    # no report rewritten
+    local before
+    before=$(ls -lR --time-style=full-iso "$W/reports" 2>/dev/null | md5sum)
+    assert_exit 1 "$ADR" run --incoming "$W/not-mounted" --reports "$W/reports"
+    assert_eq "$before" "$(ls -lR --time-style=full-iso "$W/reports" 2>/dev/null | md5sum)" "reports touched"
     assert_exit 2 "$ADR" backfill --company 1 --from 2026-11-02 --to 2026-11-01 x
 }
 

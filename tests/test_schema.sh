@@ -73,6 +73,15 @@ test_malformed_connection_string_never_prints_its_password() {
     case "$out" in *s3cr*) fail "password printed: $out" ;; esac
 }
 
+test_mistyped_connection_keyword_is_named_with_the_nearest_one() {
+    local out rc=0
+    out=$("$ADR" init --db "hots=/tmp password=s3cretpw dbname=x" 2>&1) || rc=$?
+    assert_eq 1 "$rc" "exit code"
+    assert_contains "$out" 'invalid connection option "hots"'
+    assert_contains "$out" 'HINT:  did you mean "host"?'
+    case "$out" in *s3cretpw*) fail "password printed: $out" ;; esac
+}
+
 test_database_url_is_used() {
     local out rc=0
     out=$(DATABASE_URL="postgresql://nobody:pw@127.0.0.1:1/nodb" "$ADR" init 2>&1) || rc=$?
