@@ -86,8 +86,10 @@ bool ld_row_is_whole(ld_file *f, const csvr_row *row, int nfields)
 const char *ld_gz_hint(const char *path)
 {
     size_t n = strlen(path);
-    return n > 3 && strcmp(path + n - 3, ".gz") == 0 ? "a .gz file may be truncated: send it again"
-                                                     : NULL;
+    return n > 3 && strcmp(path + n - 3, ".gz") == 0
+               ? "a .gz file may be truncated, or have plain rows appended to it: send it "
+                 "again, compressed whole"
+               : NULL;
 }
 
 /* ld_stream of f->kept: the same rows, the hash taken when it was read. */

@@ -660,6 +660,28 @@ test_concatenated_gzip_members_load_completely() {
 11 http://m2.example" "$(q "SELECT ad_id || ' ' || site_url FROM clicks ORDER BY ad_id")"
 }
 
+test_rows_appended_to_a_gzip_file_fail_it_instead_of_vanishing() {
+    seed
+    mkdir -p "$W/in/1" "$W/in/2"
+    # `cat late.csv >> day.csv.gz`: zlib's gzread ignored the plain rows.
+    printf '%s\n' "$H_CLICKS" "$GOOD" | gzip >"$W/in/1/clicks.csv.gz"
+    local size
+    size=$(stat -c %s "$W/in/1/clicks.csv.gz")
+    printf '%s\n' '11,2026-11-02 10:00:00,http://late.example,,10.0.0.1,{}' >>"$W/in/1/clicks.csv.gz"
+    load "$W/in/1/clicks.csv.gz"
+    assert_eq 4 "$RC" "exit code"
+    assert_contains "$OUT" "data after the end of the gzip stream, at byte $size of the file"
+    assert_contains "$OUT" "plain rows appended"
+    assert_eq 0 "$(q "SELECT count(*) FROM clicks")"
+    assert_eq 0 "$(nledger)"
+    # Zero bytes after the last member (a copier's padding) hold no rows.
+    printf '%s\n' "$H_CLICKS" "$GOOD" | gzip >"$W/in/1/clicks-pad.csv.gz"
+    head -c 4096 /dev/zero >>"$W/in/1/clicks-pad.csv.gz"
+    load "$W/in/1/clicks-pad.csv.gz"
+    assert_eq 0 "$RC" "exit code of a padded file"
+    assert_eq 1 "$(q "SELECT count(*) FROM clicks")"
+}
+
 # --- values --------------------------------------------------------------
 
 test_cost_rounds_to_ten_decimals_and_empty_is_null() {

@@ -1,7 +1,9 @@
 /*
  * logfile.h - read an input file, plain or gzip, as a stream of bytes.
  *
- * zlib's gzread reads plain files unchanged, so one code path serves both.
+ * A file that starts with gzip's magic bytes is inflated, member after member,
+ * to its last byte; any other file is read unchanged.  One code path serves
+ * both.
  * The reader hashes what it returns (SHA-256 of the uncompressed content),
  * which is the identity the ledger uses: the same rows plain or gzipped are
  * the same file.
