@@ -315,6 +315,30 @@ static bool insert_claimed(PGconn *conn, const char *token, bool reach, uint64_t
 }
 
 /*
+ * Events no stats row can hold, said out loud: those of an ad without a
+ * campaign (ads_without_campaign.sql), which only another program writes.
+ */
+static bool warn_ads_without_campaign(PGconn *conn, const char *token, const char *what)
+{
+    const char *params[] = {token};
+    PGresult *res = db_query(conn, "queries/ads_without_campaign", 1, params, what);
+    if (!res)
+        return false;
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *company = PQgetvalue(res, i, 0);
+        char hint[128];
+        adr_warningf(
+            "a stats row needs the ad's campaign (its cost model): ads.campaign_id is NULL",
+            adr_fmt(hint, sizeof hint,
+                    "set the ad's campaign, then run: adreport rollup --company %s --all", company),
+            "the %s events of ad %s of company %s are in no stats", PQgetvalue(res, i, 2),
+            PQgetvalue(res, i, 1), company);
+    }
+    PQclear(res);
+    return true;
+}
+
+/*
  * The claimed tenant-days' new stats, inside the claim's transaction:
  * delete, insert, mark months, settle zones, refresh the ads counters,
  * summarize, clear the claimed marks.
@@ -328,7 +352,7 @@ static bool compute_claimed(PGconn *conn, const char *token, bool reach, ru_tota
            run(conn, "queries/rollup_mark_months", 1, params, NULL, what) &&
            run(conn, "queries/rollup_settle_zones", 1, params, NULL, what) &&
            run(conn, "queries/rollup_ad_counts", 1, params, NULL, what) &&
-           summarize_claim(conn, token, what) &&
+           warn_ads_without_campaign(conn, token, what) && summarize_claim(conn, token, what) &&
            run(conn, "queries/rollup_clear_dirty", 1, params, NULL, what);
 }
 

@@ -102,12 +102,24 @@ static uint64_t report_counts(PGresult *res, FILE *out)
     return n;
 }
 
+/* Events in no stats: those of ads without a campaign (ads_without_campaign.sql). */
+static uint64_t report_uncounted(PGresult *res, FILE *out)
+{
+    for (int i = 0; i < PQntuples(res); i++)
+        fprintf(out,
+                "company %s ad %s day all events: %s in no stats (the ad has no campaign: "
+                "ads.campaign_id is NULL)\n",
+                PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2));
+    return (uint64_t)PQntuples(res);
+}
+
 bool vf_run(PGconn *conn, const ru_options *opts, FILE *out, vf_totals *totals)
 {
     const char *what = "verify the stats";
     char token[32], first[DAY_STR], last[DAY_STR];
     ru_totals claimed = {0};
-    PGresult *stats = NULL, *counts = NULL;
+    PGresult *stats = NULL, *counts = NULL, *uncounted = NULL;
+    const char *params[] = {token};
     /* Never committed: the claim is the only write, and it is undone. */
     int reach = db_reach_enabled(conn);
     bool ok = reach >= 0 && ru_begin(conn, token, sizeof token, what) &&
@@ -117,15 +129,18 @@ bool vf_run(PGconn *conn, const ru_options *opts, FILE *out, vf_totals *totals)
               (stats = ru_exec_statement(conn, "queries/verify_stats", reach, token,
                                          PGRES_TUPLES_OK, what)) &&
               (counts = ru_exec_statement(conn, "queries/verify_ad_counts", reach, token,
-                                          PGRES_TUPLES_OK, what));
+                                          PGRES_TUPLES_OK, what)) &&
+              (uncounted = db_query(conn, "queries/ads_without_campaign", 1, params, what));
     PGresult *res = PQexec(conn, "ROLLBACK");
     PQclear(res);
     if (ok) {
         totals->tenants += claimed.tenants;
         totals->days += claimed.days;
-        totals->differences += report_stats(stats, reach, out) + report_counts(counts, out);
+        totals->differences += report_stats(stats, reach, out) + report_counts(counts, out) +
+                               report_uncounted(uncounted, out);
     }
     PQclear(stats);
     PQclear(counts);
+    PQclear(uncounted);
     return ok;
 }

@@ -580,6 +580,33 @@ test_killed_rollup_leaves_previous_stats_and_rerun_equals_full_recompute() {
     assert_exit 0 "$ADR" verify -q
 }
 
+test_events_of_an_ad_without_a_campaign_are_said_to_be_in_no_stats() {
+    tiny_tenant
+    load_samples
+    # Another program writes an ad without a campaign (the seed allows it;
+    # the loader refuses it) and two of its impressions.
+    q "INSERT INTO ads (id, company_id, campaign_id, name, created_at, updated_at)
+         VALUES (9, 50, NULL, 'orphan', now(), now());
+       INSERT INTO impressions (company_id, ad_id, seen_at, site_url, cost_per_impression_usd, user_ip, user_data)
+         VALUES (50, 9, '2026-11-01 10:00', 'http://o.example', 0.5, '10.0.0.1', '{}'),
+                (50, 9, '2026-11-02 10:00', 'http://o.example', 0.5, '10.0.0.2', '{}')"
+    local out rc=0
+    out=$("$ADR" rollup --all 2>&1) || rc=$? # a warning: not with --quiet
+    assert_eq 0 "$rc" "rollup's exit code"
+    assert_contains "$out" "warning: the 2 events of ad 9 of company 50 are in no stats"
+    assert_contains "$out" "adreport rollup --company 50 --all"
+    rc=0
+    out=$("$ADR" verify --company 50) || rc=$?
+    assert_eq 1 "$rc" "verify's exit code"
+    assert_contains "$out" "company 50 ad 9 day all events: 2 in no stats (the ad has no campaign"
+    # Given a campaign, the ad's events count, and verify is content.
+    q "UPDATE ads SET campaign_id = 2 WHERE company_id = 50 AND id = 9"
+    out=$("$ADR" rollup -q --company 50 --all 2>&1)
+    assert_eq "" "$out" "rollup's output"
+    assert_eq 2 "$(q "SELECT sum(impressions) FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 9")"
+    assert_exit 0 "$ADR" verify -q
+}
+
 test_verify_passes_on_clean_data_and_reports_a_row_changed_by_hand() {
     tiny_tenant
     load_samples
