@@ -48,12 +48,18 @@ assert_exit() {
     [ "$rc" == "$want" ] || fail "expected exit $want, got $rc from: $*"
 }
 
-# new_db - a fresh database with the schema; exported as PGDATABASE.
+# new_db - a fresh database with the schema; exported as PGDATABASE.  A copy
+# of $ADR_TEMPLATE_DB when tests/run.sh made one (`adreport init` once per
+# run rather than once per test: 0.14 s a test instead of 0.27 s).
 new_db() {
     PGDATABASE="t_$$_${RANDOM}_$(date +%s%N | tail -c 7)"
     export PGDATABASE
-    createdb "$PGDATABASE"
-    "$ADR" init -q
+    if [ -n "${ADR_TEMPLATE_DB:-}" ]; then
+        createdb -T "$ADR_TEMPLATE_DB" "$PGDATABASE"
+    else
+        createdb "$PGDATABASE"
+        "$ADR" init -q
+    fi
 }
 
 # hold_run_lock [CONNINFO] - another session takes adreport's run lock (in
@@ -88,10 +94,11 @@ release_run_lock() {
 workdir() { mktemp -d "${TMPDIR:-/tmp}/adreport-test.XXXXXX"; }
 
 run_tests() {
-    local file fn rc log
+    local file fn rc log t0 took
     file=$(basename "${BASH_SOURCE[1]}" .sh)
     for fn in $(declare -F | awk '{print $3}' | grep '^test_' | grep -E -- "${ADR_TEST_ONLY:-.}"); do
         log=$(mktemp)
+        t0=$(date +%s%N)
         (
             set -eE -o pipefail
             cd "$ROOT"
@@ -101,12 +108,17 @@ run_tests() {
             "$fn"
         ) >"$log" 2>&1
         rc=$? # not "&& ||": that would switch off set -e inside the subshell
+        # How long each test took, so the suite's time budget can be read
+        # off the log (the results file gets the bare line).
+        took=$(awk -v ns="$(($(date +%s%N) - t0))" 'BEGIN { printf "%.1f s", ns / 1e9 }')
         if [ "$rc" == 0 ]; then
-            echo "ok $file/$fn" | tee -a "$ADR_RESULTS"
+            echo "ok $file/$fn" >>"$ADR_RESULTS"
+            echo "ok $file/$fn ($took)"
         elif [ "$rc" == "$ADR_SKIP" ]; then
             echo "skip $file/$fn # $(grep -m1 '^SKIP: ' "$log" | cut -c7-)" | tee -a "$ADR_RESULTS"
         else
-            echo "not ok $file/$fn" | tee -a "$ADR_RESULTS"
+            echo "not ok $file/$fn" >>"$ADR_RESULTS"
+            echo "not ok $file/$fn ($took)"
             sed 's/^/    # /' "$log" | tail -n 40
         fi
         rm -f "$log"
