@@ -89,12 +89,37 @@ bool cli_parse_int(const char *s, int lo, int hi, int *out)
     return true;
 }
 
-static bool named_before(const int64_t *ids, int n, int64_t id)
+bool cli_add_companies(cli_companies *l, const char *arg)
 {
-    for (int i = 0; i < n; i++)
-        if (ids[i] == id)
+    size_t n0 = l->n;
+    for (const char *s = arg;;) {
+        char *end;
+        errno = 0;
+        long long id = strtoll(s, &end, 10);
+        if (end == s || errno || id <= 0 || (*end && *end != ',')) {
+            l->n = n0; /* a bad value adds nothing */
+            return false;
+        }
+        size_t i = 0;
+        while (i < l->n && l->ids[i] != id)
+            i++;
+        if (i == l->n) {
+            if (l->n == l->cap) {
+                l->cap = l->cap ? 2 * l->cap : 8;
+                l->ids = adr_xrealloc(l->ids, l->cap * sizeof *l->ids);
+            }
+            l->ids[l->n++] = (int64_t)id;
+        }
+        if (!*end)
             return true;
-    return false;
+        s = end + 1;
+    }
+}
+
+void cli_companies_free(cli_companies *l)
+{
+    free(l->ids);
+    *l = (cli_companies){0};
 }
 
 int cli_parse_scope(const char *command, int argc, char **argv, const char *usage, ru_options *opts,
@@ -108,19 +133,20 @@ int cli_parse_scope(const char *command, int argc, char **argv, const char *usag
                                              {"jobs", required_argument, NULL, OPT_JOBS},
                                              CLI_COMMON_OPTIONS};
     bool takes_jobs = opts->jobs > 0; /* rollup's, not verify's */
-    static int64_t companies[CLI_MAX_COMPANIES];
+    static cli_companies companies;   /* opts->companies points into it until exit */
     bool has_from = false, has_to = false;
     char msg[96];
     int opt;
     while ((opt = getopt_long(argc, argv, ":d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_COMPANY:
-            if (opts->ncompanies == CLI_MAX_COMPANIES ||
-                !cli_parse_company(optarg, &companies[opts->ncompanies]))
-                return cli_usage_error(command, "--company takes a positive company id");
-            opts->companies = companies;
-            if (!named_before(companies, opts->ncompanies, companies[opts->ncompanies]))
-                opts->ncompanies++; /* a tenant named twice is done once */
+            if (!cli_add_companies(&companies, optarg))
+                return cli_usage_error(
+                    command,
+                    adr_fmt(msg, sizeof msg,
+                            "--company takes positive ids (7 or 3,7,12), not \"%.40s\"", optarg));
+            opts->companies = companies.ids;
+            opts->ncompanies = (int)companies.n;
             break;
         case OPT_FROM:
             if (!(has_from = day_parse(optarg, &opts->from_day)))
@@ -157,18 +183,28 @@ int cli_parse_scope(const char *command, int argc, char **argv, const char *usag
 
 int cli_check_companies(PGconn *conn, const char *command, const ru_options *opts)
 {
-    for (int i = 0; i < opts->ncompanies; i++) {
-        char id[24], msg[96];
-        snprintf(id, sizeof id, "%lld", (long long)opts->companies[i]);
-        const char *params[] = {id};
-        PGresult *res = db_query(conn, "queries/company_exists", 1, params, "look up the company");
-        if (!res)
-            return ADR_EXIT_ERROR;
-        bool found = PQntuples(res) > 0;
-        PQclear(res);
-        if (!found)
-            return cli_usage_error(command,
-                                   adr_fmt(msg, sizeof msg, "--company %s: no such company", id));
+    if (!opts->companies)
+        return -1;
+    char *array = db_bigint_array(opts->companies, (size_t)opts->ncompanies);
+    const char *params[] = {array};
+    PGresult *res = db_query(conn, "queries/companies_found", 1, params, "look up the companies");
+    free(array);
+    if (!res)
+        return ADR_EXIT_ERROR;
+    /* The first id named that is not among those found (a handful of ids:
+     * a scan of the rows for each is fine). */
+    int64_t missing = 0;
+    for (int i = 0; i < opts->ncompanies && !missing; i++) {
+        int r = 0;
+        while (r < PQntuples(res) && strtoll(PQgetvalue(res, r, 0), NULL, 10) != opts->companies[i])
+            r++;
+        if (r == PQntuples(res))
+            missing = opts->companies[i];
     }
-    return -1;
+    PQclear(res);
+    if (!missing)
+        return -1;
+    char msg[96];
+    return cli_usage_error(
+        command, adr_fmt(msg, sizeof msg, "--company %lld: no such company", (long long)missing));
 }

@@ -37,41 +37,11 @@ static const char usage[] =
 /* Codes for options without a short form. */
 enum { OPT_FROM = 256, OPT_TO, OPT_CHANGED, OPT_BOM, OPT_NO_BOM };
 
-typedef struct company_list {
-    int64_t *ids;
-    size_t n, cap;
-} company_list;
-
-/* Append the ids of "7" or "3,7,12"; false on anything else. */
-static bool add_companies(company_list *l, const char *arg)
-{
-    const char *s = arg;
-    for (;;) {
-        char *end;
-        errno = 0;
-        long long id = strtoll(s, &end, 10);
-        if (end == s || errno || id <= 0 || (*end && *end != ','))
-            return false;
-        if (l->n == l->cap) {
-            l->cap = l->cap ? 2 * l->cap : 8;
-            l->ids = adr_xrealloc(l->ids, l->cap * sizeof *l->ids);
-        }
-        size_t i = 0;
-        while (i < l->n && l->ids[i] != id)
-            i++;
-        if (i == l->n) /* a tenant named twice is reported once, not twice at once */
-            l->ids[l->n++] = (int64_t)id;
-        if (!*end)
-            return true;
-        s = end + 1;
-    }
-}
-
 /*
  * The options that do not go together, and the period.  Returns NULL when
  * all is well, else the usage message (maybe in msg).
  */
-static const char *check_combination(int argc, bool all, const company_list *companies,
+static const char *check_combination(int argc, bool all, const cli_companies *companies,
                                      const char *month, const char *from, const char *to,
                                      rpt_options *o, char *msg, size_t size)
 {
@@ -111,7 +81,7 @@ int cmd_report(int argc, char **argv)
     struct cli_common common = {0};
     rpt_options o;
     rpt_options_init(&o);
-    company_list companies = {0};
+    cli_companies companies = {0};
     const char *month = NULL, *from = NULL, *to = NULL;
     bool all = false;
     int opt, rc = ADR_EXIT_USAGE;
@@ -121,7 +91,7 @@ int cmd_report(int argc, char **argv)
     while (!problem && (opt = getopt_long(argc, argv, ":c:am:f:o:d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c':
-            if (!add_companies(&companies, optarg))
+            if (!cli_add_companies(&companies, optarg))
                 problem = adr_fmt(msg, sizeof msg,
                                   "--company takes positive ids (7 or 3,7,12), not \"%s\"", optarg);
             break;
@@ -174,6 +144,6 @@ int cmd_report(int argc, char **argv)
             PQfinish(conn);
         }
     }
-    free(companies.ids);
+    cli_companies_free(&companies);
     return rc;
 }

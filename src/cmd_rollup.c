@@ -13,7 +13,7 @@ static const char usage[] =
     "Usage: adreport rollup [--company N]... [--from DAY --to DAY | --all] [OPTIONS]\n\n"
     "Recompute ad_daily_stats (and so campaign_daily_stats) for the tenant-days that\n"
     "loads changed, replacing their rows; refresh ads.impressions_count/clicks_count.\n\n"
-    "  --company N          only this tenant (repeatable)\n"
+    "  --company N          only this tenant (repeatable, or a list: 3,7,12)\n"
     "  --from DAY --to DAY  also recompute these days (YYYY-MM-DD, inclusive; each tenant's local "
     "days)\n"
     "  --all                recompute every day that has events or stats\n"

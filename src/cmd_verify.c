@@ -15,7 +15,7 @@ static const char usage[] =
     "them with ad_daily_stats and ads.impressions_count/clicks_count.  Prints each\n"
     "difference (company, ad, day, column, stored, recomputed); exit 0 when all are\n"
     "equal, 1 when not.\n\n"
-    "  --company N          only this tenant (repeatable)\n"
+    "  --company N          only this tenant (repeatable, or a list: 3,7,12)\n"
     "  --from DAY --to DAY  only these days (YYYY-MM-DD, inclusive; each tenant's local days)\n"
     "  --all                every day that has events or stats (the default)\n";
 

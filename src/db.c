@@ -281,6 +281,18 @@ bool db_exec(PGconn *conn, const char *sql_name, const char *what)
     return db_exec_text(conn, db_sql(sql_name), what);
 }
 
+char *db_bigint_array(const int64_t *ids, size_t n)
+{
+    size_t cap = n * 21 + 3, len = 0; /* up to 20 characters and a comma an id, braces */
+    char *s = adr_xmalloc(cap);
+    s[len++] = '{';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "", (long long)ids[i]);
+    s[len++] = '}';
+    s[len] = '\0';
+    return s;
+}
+
 PGresult *db_query(PGconn *conn, const char *sql_name, int nparams, const char *const *params,
                    const char *what)
 {

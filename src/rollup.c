@@ -37,17 +37,7 @@ char *ru_statement(const char *name, bool reach)
 /* "{1,2,3}", or NULL for "every tenant". */
 static char *company_array(const ru_options *opts)
 {
-    if (!opts->companies)
-        return NULL;
-    size_t cap = (size_t)opts->ncompanies * 21 + 3, len = 0;
-    char *s = adr_xmalloc(cap);
-    s[len++] = '{';
-    for (int i = 0; i < opts->ncompanies; i++)
-        len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "",
-                                (long long)opts->companies[i]);
-    s[len++] = '}';
-    s[len] = '\0';
-    return s;
+    return opts->companies ? db_bigint_array(opts->companies, (size_t)opts->ncompanies) : NULL;
 }
 
 static bool exec_ok(PGresult *res, uint64_t *affected)

@@ -336,6 +336,31 @@ test_rollup_of_a_company_that_does_not_exist_is_a_usage_error() {
     out_rc "$ADR" verify --company 1 --company 1
     assert_eq 0 "$RC" "verify's exit code"
     assert_contains "$OUT" "equal (0 differences)"
+    # A list, as report takes it: the first id that is no company is named
+    # (one query for all of them), and a bad list is refused whole.
+    out_rc "$ADR" rollup --company 1,2,998 --company 999
+    assert_eq 2 "$RC" "rollup of a list with missing ids"
+    assert_contains "$OUT" "--company 998: no such company"
+    out_rc "$ADR" rollup --company 1,x
+    assert_eq 2 "$RC" "rollup of a bad list"
+    assert_contains "$OUT" 'takes positive ids (7 or 3,7,12), not "1,x"'
+    # Clicks of tenants 1 and 2, rolled up by a list; verify of a list sees a
+    # row of tenant 2 changed by hand, once, and not tenant 3's.
+    mkdir -p "$W/in/1" "$W/in/2"
+    clicks 1 a "2026-11-02 10:00:00" "2026-11-02 11:00:00" >"$W/in/1/clicks.csv"
+    clicks 2 b "2026-11-02 12:00:00" >"$W/in/2/clicks.csv"
+    assert_exit 0 "$ADR" load -q "$W/in/1" "$W/in/2"
+    out_rc "$ADR" rollup --company 2,1
+    assert_eq 0 "$RC" "rollup of a list"
+    assert_contains "$OUT" "2 tenants"
+    assert_eq "1:2,2:1" "$(q "SELECT string_agg(company_id || ':' || clicks, ',' ORDER BY company_id)
+                             FROM ad_daily_stats")" "stats of both tenants"
+    q "UPDATE ad_daily_stats SET clicks = 9 WHERE company_id = 2"
+    out_rc "$ADR" verify --company 2,1,2 --company 3
+    assert_eq 1 "$RC" "verify of a list"
+    assert_contains "$OUT" "company 2 ad 2 day 2026-11-02 clicks: stored 9, recomputed 1"
+    [ "$(grep -c 'company 2 ad 2 day 2026-11-02 clicks' <<<"$OUT")" == 1 ] || fail "not once: $OUT"
+    assert_exit 0 "$ADR" verify -q --company 1,3
 }
 
 test_file_name_with_invalid_utf8_is_refused_naming_the_name() {

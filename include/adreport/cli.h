@@ -66,25 +66,40 @@ bool cli_parse_fraction(const char *s, double *out);
 /* cli_parse_int - an integer from lo to hi ("2"); false otherwise. */
 bool cli_parse_int(const char *s, int lo, int hi, int *out);
 
-/* The most tenants one command line names with --company. */
-#define CLI_MAX_COMPANIES 1024
+/* The tenants a command's --company options name, in order, each once. */
+typedef struct cli_companies {
+    int64_t *ids;
+    size_t n, cap;
+} cli_companies;
+
+/*
+ * cli_add_companies - append the ids of one --company value, "7" or
+ * "3,7,12", to *l.  An id named before is not added again: a tenant named
+ * twice is done once (report would otherwise write its folder twice at
+ * once).  Returns false, adding nothing, on anything but positive ids.
+ * cli_companies_free() releases the list.
+ */
+bool cli_add_companies(cli_companies *l, const char *arg);
+void cli_companies_free(cli_companies *l);
 
 /*
  * cli_parse_scope - the options of the commands that work on tenant-days
- * (rollup, verify): --company N (repeatable), --from DAY --to DAY, --all,
- * --jobs N (only when opts->jobs comes set: rollup's default) and
- * the common ones, into *opts (its companies point into a static array) and
- * *common.  Returns -1 when the command may go on, else the exit code (2
- * after printing the usage error; 0 after --help).
+ * (rollup, verify): --company N (repeatable, or a list: 3,7,12), --from DAY
+ * --to DAY, --all, --jobs N (only when opts->jobs comes set: rollup's
+ * default) and the common ones, into *opts (its companies point into a
+ * static list, kept until exit) and *common.  Returns -1 when the command
+ * may go on, else the exit code (2 after printing the usage error; 0 after
+ * --help).
  */
 int cli_parse_scope(const char *command, int argc, char **argv, const char *usage, ru_options *opts,
                     struct cli_common *common);
 
 /*
- * cli_check_companies - that every --company of opts names a company.
- * Returns -1 when all do, else the exit code: 2 after the usage error
- * "--company N: no such company" (a mistyped id is a mistake in the
- * command, not a clean night with nothing to do), 1 after a database error.
+ * cli_check_companies - that every --company of opts names a company (one
+ * query for all of them).  Returns -1 when all do, else the exit code: 2
+ * after the usage error "--company N: no such company" for the first id
+ * that does not (a mistyped id is a mistake in the command, not a clean
+ * night with nothing to do), 1 after a database error.
  */
 int cli_check_companies(PGconn *conn, const char *command, const ru_options *opts);
 

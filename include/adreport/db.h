@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -78,6 +79,12 @@ bool db_exec_text(PGconn *conn, const char *command, const char *what);
  */
 PGresult *db_query(PGconn *conn, const char *sql_name, int nparams, const char *const *params,
                    const char *what);
+
+/*
+ * db_bigint_array - ids[0..n) as a PostgreSQL array literal, "{3,7,12}", the
+ * text of a bigint[] parameter.  The caller frees it.
+ */
+char *db_bigint_array(const int64_t *ids, size_t n);
 
 /* db_query_flag - a query without parameters answering one boolean: 1 for
  * true, 0 for false, -1 on error (reported). */
