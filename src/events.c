@@ -14,6 +14,7 @@
 
 #include "adreport/events.h"
 
+#include "adreport/common.h"
 #include "adreport/days.h"
 
 #include <arpa/inet.h>
@@ -491,9 +492,6 @@ bool ev_parse_ip(const char *s, size_t len, ev_inet *out, const char **why)
 #define PG_NUMERIC_DSCALE_MAX 16383
 #define PG_NUMERIC_EXP_LIMIT 1073741823 /* INT_MAX / 2 */
 
-#define EV_STR_(x) #x
-#define EV_STR(x) EV_STR_(x)
-
 typedef struct json_ctx {
     const unsigned char *p;
     const unsigned char *end;
@@ -723,7 +721,7 @@ bool ev_valid_json(const char *s, size_t len, const char **why)
         case '[': {
             bool obj = *c.p == '{';
             if (depth == EV_JSON_MAX_DEPTH)
-                return fail(why, "json nested deeper than " EV_STR(EV_JSON_MAX_DEPTH) " levels");
+                return fail(why, "json nested deeper than " ADR_STR(EV_JSON_MAX_DEPTH) " levels");
             if (obj)
                 is_obj[depth / 8] |= (uint8_t)(1u << (depth % 8));
             else

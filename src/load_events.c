@@ -36,8 +36,6 @@ enum ev_col { EC_ID, EC_COMPANY, EC_AD, EC_TIME, EC_SITE, EC_COST, EC_IP, EC_JSO
  * usual limit of URLs on the web (sitemaps, old browsers), well inside it.
  */
 #define EV_SITE_URL_MAX 2048
-#define EV_STR_(x) #x
-#define EV_STR(x) EV_STR_(x)
 
 /*
  * The distinct site URLs of a file, for adreport_site_hosts (see
@@ -330,7 +328,7 @@ static void take_row(ev_loader *ev, const csvr_row *row)
     }
     if (fs->len > EV_SITE_URL_MAX) {
         reject_value(ev, row, "site_url_too_long", EC_SITE,
-                     "longer than " EV_STR(EV_SITE_URL_MAX) " bytes");
+                     "longer than " ADR_STR(EV_SITE_URL_MAX) " bytes");
         return;
     }
     const csvr_field *fk = field(ev, row, EC_COST);

@@ -15,6 +15,11 @@
 
 #define ADR_VERSION "0.1.0"
 
+/* ADR_STR(MACRO) - a macro's value as a string literal, for messages that
+ * quote a limit: "longer than " ADR_STR(EV_SITE_URL_MAX) " bytes". */
+#define ADR_STR_(x) #x
+#define ADR_STR(x) ADR_STR_(x)
+
 /* Exit codes: what cron sees.  Documented in README.md and adreport.1. */
 enum adr_exit {
     ADR_EXIT_OK = 0,          /* everything loaded / written, no row rejected */
