@@ -137,6 +137,7 @@ int cli_parse_scope(const char *command, int argc, char **argv, const char *usag
     bool has_from = false, has_to = false;
     char msg[96];
     int opt;
+    companies.n = 0; /* a list of this call's options only */
     while ((opt = getopt_long(argc, argv, ":d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_COMPANY:
