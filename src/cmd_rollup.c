@@ -40,6 +40,8 @@ int cmd_rollup(int argc, char **argv)
         printf("rollup total: %llu tenants, %llu days, %llu ad-day rows, %.2f s\n",
                (unsigned long long)totals.tenants, (unsigned long long)totals.days,
                (unsigned long long)totals.rows, totals.seconds);
+    if (ok)
+        ru_print_without_campaign(&totals);
     PQfinish(conn);
     return ok ? ADR_EXIT_OK : ADR_EXIT_ERROR;
 }

@@ -137,5 +137,6 @@ void job_print_summary(const job_summary *s, int rc)
            "%.2f; exit %d\n",
            (unsigned long long)s->rollup.tenants, (unsigned long long)s->rollup.days, l->seconds,
            s->rollup.seconds, s->report_seconds, rc);
+    ru_print_without_campaign(&s->rollup);
     fflush(stdout);
 }

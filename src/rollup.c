@@ -308,7 +308,8 @@ static bool insert_claimed(PGconn *conn, const char *token, bool reach, uint64_t
  * Events no stats row can hold, said out loud: those of an ad without a
  * campaign (ads_without_campaign.sql), which only another program writes.
  */
-static bool warn_ads_without_campaign(PGconn *conn, const char *token, const char *what)
+static bool warn_ads_without_campaign(PGconn *conn, const char *token, ru_totals *t,
+                                      const char *what)
 {
     const char *params[] = {token};
     PGresult *res = db_query(conn, "queries/ads_without_campaign", 1, params, what);
@@ -316,6 +317,7 @@ static bool warn_ads_without_campaign(PGconn *conn, const char *token, const cha
         return false;
     for (int i = 0; i < PQntuples(res); i++) {
         const char *company = PQgetvalue(res, i, 0);
+        t->events_without_campaign += strtoull(PQgetvalue(res, i, 2), NULL, 10);
         char hint[128];
         adr_warningf(
             "a stats row needs the ad's campaign (its cost model): ads.campaign_id is NULL",
@@ -326,6 +328,14 @@ static bool warn_ads_without_campaign(PGconn *conn, const char *token, const cha
     }
     PQclear(res);
     return true;
+}
+
+void ru_print_without_campaign(const ru_totals *t)
+{
+    if (t->events_without_campaign)
+        printf("summary: %llu events of ads without a campaign are in no stats; set the ads' "
+               "campaigns, then run: adreport rollup --all\n",
+               (unsigned long long)t->events_without_campaign);
 }
 
 /*
@@ -342,7 +352,7 @@ static bool compute_claimed(PGconn *conn, const char *token, bool reach, ru_tota
            run(conn, "queries/rollup_mark_months", 1, params, NULL, what) &&
            run(conn, "queries/rollup_settle_zones", 1, params, NULL, what) &&
            run(conn, "queries/rollup_ad_counts", 1, params, NULL, what) &&
-           warn_ads_without_campaign(conn, token, what) && summarize_claim(conn, token, what) &&
+           warn_ads_without_campaign(conn, token, t, what) && summarize_claim(conn, token, what) &&
            run(conn, "queries/rollup_clear_dirty", 1, params, NULL, what);
 }
 
@@ -484,6 +494,7 @@ static bool add_parts(const ru_part *parts, int nparts, ru_totals *t, char *firs
         t->tenants += p->t.tenants;
         t->days += p->t.days;
         t->rows += p->t.rows;
+        t->events_without_campaign += p->t.events_without_campaign;
         if (p->t.days && (!first[0] || strcmp(p->first, first) < 0))
             strcpy(first, p->first);
         if (p->t.days && strcmp(p->last, last) > 0)
@@ -609,6 +620,8 @@ bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
     totals->tenants += t.tenants;
     totals->days += t.days;
     totals->rows += t.rows;
+    totals->events_without_campaign += t.events_without_campaign;
     totals->seconds += t.seconds;
+    sum_events_without_campaign(t.events_without_campaign);
     return true;
 }

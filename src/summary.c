@@ -55,6 +55,7 @@ static struct {
     report_rec *reports;
     size_t nreports, capreports;
     uint64_t reports_failed, archived;
+    uint64_t events_without_campaign;
     double stage_seconds[SUM_NSTAGES];
     bool stage_ran[SUM_NSTAGES];
     bool rolled_back;
@@ -150,6 +151,13 @@ void sum_rollup_tenant(int64_t company_id, uint64_t days, const char *first, con
     r->rows = rows;
     snprintf(r->first, sizeof r->first, "%s", first);
     snprintf(r->last, sizeof r->last, "%s", last);
+    pthread_mutex_unlock(&S.lock);
+}
+
+void sum_events_without_campaign(uint64_t n)
+{
+    pthread_mutex_lock(&S.lock);
+    S.events_without_campaign += n;
     pthread_mutex_unlock(&S.lock);
 }
 
@@ -410,8 +418,8 @@ static void write_rollup(FILE *out)
     }
     fprintf(out,
             "  \"rollup\": {\"tenants\": %zu, \"days\": %" PRIu64 ", \"rows\": %" PRIu64
-            ", \"by_company\": [",
-            S.nrollups, days, rows);
+            ", \"events_without_campaign\": %" PRIu64 ", \"by_company\": [",
+            S.nrollups, days, rows, S.events_without_campaign);
     for (size_t i = 0; i < S.nrollups; i++) {
         const rollup_rec *r = &S.rollups[i];
         fprintf(out,

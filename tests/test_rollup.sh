@@ -595,14 +595,20 @@ test_events_of_an_ad_without_a_campaign_are_said_to_be_in_no_stats() {
     assert_eq 0 "$rc" "rollup's exit code"
     assert_contains "$out" "warning: the 2 events of ad 9 of company 50 are in no stats"
     assert_contains "$out" "adreport rollup --company 50 --all"
+    # --quiet hides the warning, not the count: one summary line, and the
+    # summary JSON's rollup.events_without_campaign (what cron looks at).
+    out=$("$ADR" rollup -q --all --summary-json "$W/s.json" 2>&1)
+    assert_eq "summary: 2 events of ads without a campaign are in no stats; set the ads' campaigns, then run: adreport rollup --all" "$out" "rollup -q's output"
+    assert_eq 2 "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["rollup"]["events_without_campaign"])' "$W/s.json")"
     rc=0
     out=$("$ADR" verify --company 50) || rc=$?
     assert_eq 1 "$rc" "verify's exit code"
     assert_contains "$out" "company 50 ad 9 day all events: 2 in no stats (the ad has no campaign"
     # Given a campaign, the ad's events count, and verify is content.
     q "UPDATE ads SET campaign_id = 2 WHERE company_id = 50 AND id = 9"
-    out=$("$ADR" rollup -q --company 50 --all 2>&1)
+    out=$("$ADR" rollup -q --company 50 --all --summary-json "$W/s.json" 2>&1)
     assert_eq "" "$out" "rollup's output"
+    assert_eq 0 "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["rollup"]["events_without_campaign"])' "$W/s.json")"
     assert_eq 2 "$(q "SELECT sum(impressions) FROM ad_daily_stats WHERE company_id = 50 AND ad_id = 9")"
     assert_exit 0 "$ADR" verify -q
 }

@@ -41,6 +41,9 @@ typedef struct ru_options {
 
 typedef struct ru_totals {
     uint64_t tenants, days, rows;
+    /* Events of ads without a campaign (ads.campaign_id NULL): in no stats,
+     * each ad warned about (ads_without_campaign.sql). */
+    uint64_t events_without_campaign;
     double seconds;
 } ru_totals;
 
@@ -50,6 +53,14 @@ typedef struct ru_totals {
  * back: nothing changed).
  */
 bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals);
+
+/*
+ * ru_print_without_campaign - when t counts events of ads without a
+ * campaign, one "summary:" line on stdout with their number and the fix.
+ * Printed also under --quiet, which hides the warning about each ad: those
+ * events are in no stats, which a cron job must hear about.
+ */
+void ru_print_without_campaign(const ru_totals *t);
 
 /*
  * ru_begin - BEGIN, take the rollup lock and write the transaction's claim

@@ -65,6 +65,10 @@ void sum_stage(const char *stage, double seconds);
 void sum_rollup_tenant(int64_t company_id, uint64_t days, const char *first, const char *last,
                        uint64_t rows);
 
+/* sum_events_without_campaign - n more events were in no stats: their ads
+ * have no campaign (rollup.c warns about each ad). */
+void sum_events_without_campaign(uint64_t n);
+
 /* sum_report - a report (tenant and period label) was written to dir, or failed. */
 void sum_report(int64_t company_id, const char *period, const char *dir, bool written);
 
