@@ -7,9 +7,11 @@
 #include "adreport/db.h"
 #include "adreport/summary.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 bool cli_common_option(int opt, const char *arg, struct cli_common *common, const char *usage)
 {
@@ -89,31 +91,71 @@ bool cli_parse_int(const char *s, int lo, int hi, int *out)
     return true;
 }
 
-bool cli_add_companies(cli_companies *l, const char *arg)
+bool cli_add_companies(cli_companies *l, const char *arg, char *why, size_t size)
 {
     size_t n0 = l->n;
     for (const char *s = arg;;) {
         char *end;
         errno = 0;
-        long long id = strtoll(s, &end, 10);
-        if (end == s || errno || id <= 0 || (*end && *end != ',')) {
+        /* A digit first: strtoll would also take " 1" and "+1". */
+        long long id = isdigit((unsigned char)*s) ? strtoll(s, &end, 10) : 0;
+        if (id <= 0 || errno || (*end && *end != ',')) {
             l->n = n0; /* a bad value adds nothing */
+            size_t len = strcspn(s, ",");
+            adr_fmt(why, size, "--company takes positive ids (7 or 3,7,12), not \"%.*s\"%s",
+                    (int)(len > 40 ? 40 : len), s, len > 40 ? "..." : "");
             return false;
         }
-        size_t i = 0;
-        while (i < l->n && l->ids[i] != id)
-            i++;
-        if (i == l->n) {
-            if (l->n == l->cap) {
-                l->cap = l->cap ? 2 * l->cap : 8;
-                l->ids = adr_xrealloc(l->ids, l->cap * sizeof *l->ids);
-            }
-            l->ids[l->n++] = (int64_t)id;
+        if (l->n == l->cap) {
+            l->cap = l->cap ? 2 * l->cap : 8;
+            l->ids = adr_xrealloc(l->ids, l->cap * sizeof *l->ids);
         }
+        l->ids[l->n++] = (int64_t)id;
         if (!*end)
             return true;
         s = end + 1;
     }
+}
+
+/* An id and where it was named, to sort by id and keep the first. */
+typedef struct named_id {
+    int64_t id;
+    size_t pos;
+} named_id;
+
+static int by_id_then_pos(const void *a, const void *b)
+{
+    const named_id *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+void cli_companies_unique(cli_companies *l)
+{
+    if (l->n < 2)
+        return;
+    /* Sorted, not a scan per id: a command line can name 100,000 ids. */
+    named_id *v = adr_xmalloc(l->n * sizeof *v);
+    for (size_t i = 0; i < l->n; i++)
+        v[i] = (named_id){l->ids[i], i};
+    qsort(v, l->n, sizeof *v, by_id_then_pos);
+    bool *keep = adr_xmalloc(l->n * sizeof *keep);
+    for (size_t i = 0; i < l->n; i++)
+        keep[v[i].pos] = i == 0 || v[i].id != v[i - 1].id;
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (keep[i])
+            l->ids[n++] = l->ids[i];
+    l->n = n;
+    free(keep);
+    free(v);
+}
+
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 void cli_companies_free(cli_companies *l)
@@ -135,19 +177,14 @@ int cli_parse_scope(const char *command, int argc, char **argv, const char *usag
     bool takes_jobs = opts->jobs > 0; /* rollup's, not verify's */
     static cli_companies companies;   /* opts->companies points into it until exit */
     bool has_from = false, has_to = false;
-    char msg[96];
+    char msg[128];
     int opt;
     companies.n = 0; /* a list of this call's options only */
     while ((opt = getopt_long(argc, argv, ":d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_COMPANY:
-            if (!cli_add_companies(&companies, optarg))
-                return cli_usage_error(
-                    command,
-                    adr_fmt(msg, sizeof msg,
-                            "--company takes positive ids (7 or 3,7,12), not \"%.40s\"", optarg));
-            opts->companies = companies.ids;
-            opts->ncompanies = (int)companies.n;
+            if (!cli_add_companies(&companies, optarg, msg, sizeof msg))
+                return cli_usage_error(command, msg);
             break;
         case OPT_FROM:
             if (!(has_from = day_parse(optarg, &opts->from_day)))
@@ -179,6 +216,11 @@ int cli_parse_scope(const char *command, int argc, char **argv, const char *usag
     if (has_from && opts->all)
         return cli_usage_error(command, "--all and --from/--to exclude each other");
     opts->ranged = has_from;
+    if (companies.n) {
+        cli_companies_unique(&companies);
+        opts->companies = companies.ids;
+        opts->ncompanies = (int)companies.n;
+    }
     return -1;
 }
 
@@ -192,17 +234,18 @@ int cli_check_companies(PGconn *conn, const char *command, const ru_options *opt
     free(array);
     if (!res)
         return ADR_EXIT_ERROR;
-    /* The first id named that is not among those found (a handful of ids:
-     * a scan of the rows for each is fine). */
-    int64_t missing = 0;
-    for (int i = 0; i < opts->ncompanies && !missing; i++) {
-        int r = 0;
-        while (r < PQntuples(res) && strtoll(PQgetvalue(res, r, 0), NULL, 10) != opts->companies[i])
-            r++;
-        if (r == PQntuples(res))
-            missing = opts->companies[i];
-    }
+    /* The first id named that is not among those found. */
+    size_t nfound = (size_t)PQntuples(res);
+    int64_t *found = adr_xmalloc((nfound ? nfound : 1) * sizeof *found);
+    for (size_t r = 0; r < nfound; r++)
+        found[r] = strtoll(PQgetvalue(res, (int)r, 0), NULL, 10);
     PQclear(res);
+    qsort(found, nfound, sizeof *found, by_id);
+    int64_t missing = 0;
+    for (int i = 0; i < opts->ncompanies && !missing; i++)
+        if (!bsearch(&opts->companies[i], found, nfound, sizeof *found, by_id))
+            missing = opts->companies[i];
+    free(found);
     if (!missing)
         return -1;
     char msg[96];

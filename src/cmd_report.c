@@ -91,9 +91,8 @@ int cmd_report(int argc, char **argv)
     while (!problem && (opt = getopt_long(argc, argv, ":c:am:f:o:d:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c':
-            if (!cli_add_companies(&companies, optarg))
-                problem = adr_fmt(msg, sizeof msg,
-                                  "--company takes positive ids (7 or 3,7,12), not \"%s\"", optarg);
+            if (!cli_add_companies(&companies, optarg, msg, sizeof msg))
+                problem = msg;
             break;
         case 'a':
             all = true;
@@ -134,6 +133,7 @@ int cmd_report(int argc, char **argv)
     if (problem) {
         rc = cli_usage_error("report", problem);
     } else {
+        cli_companies_unique(&companies);
         o.companies = companies.n ? companies.ids : NULL;
         o.ncompanies = companies.n;
         PGconn *conn = db_connect(common.db);

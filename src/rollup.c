@@ -379,6 +379,8 @@ static bool finish_claim(PGconn *conn, const char *token, bool reach, bool show,
          (t->days == 0 ||
           (ru_plan_claim(conn, token, what) && compute_claimed(conn, token, reach, t, what))) &&
          db_exec_text(conn, "COMMIT", what);
+    if (ok) /* counted once the claim has committed */
+        sum_events_without_campaign(t->events_without_campaign);
     return ok;
 }
 
@@ -494,7 +496,8 @@ static bool add_parts(const ru_part *parts, int nparts, ru_totals *t, char *firs
         t->tenants += p->t.tenants;
         t->days += p->t.days;
         t->rows += p->t.rows;
-        t->events_without_campaign += p->t.events_without_campaign;
+        if (p->ok)
+            t->events_without_campaign += p->t.events_without_campaign;
         if (p->t.days && (!first[0] || strcmp(p->first, first) < 0))
             strcpy(first, p->first);
         if (p->t.days && strcmp(p->last, last) > 0)
@@ -622,6 +625,5 @@ bool ru_run(PGconn *conn, const ru_options *opts, ru_totals *totals)
     totals->rows += t.rows;
     totals->events_without_campaign += t.events_without_campaign;
     totals->seconds += t.seconds;
-    sum_events_without_campaign(t.events_without_campaign);
     return true;
 }

@@ -40,8 +40,9 @@ if samples/pg.sh start "$ADR_PGDATA/data"; then
     eval "$(samples/pg.sh env "$ADR_PGDATA/data")"
     export PGDATABASE=postgres
     # The schema, made once by this build's `adreport init`; each test
-    # starts in a copy of it (tests/lib.sh, new_db).  test_schema.sh still
-    # runs init on databases of its own.
+    # starts in a copy of it (tests/lib.sh, new_db).  test_schema.sh's
+    # test_init_creates_the_seed_tables_exactly runs init on a blank
+    # database of its own.
     export ADR_TEMPLATE_DB=adreport_test_template
     if ! { createdb "$ADR_TEMPLATE_DB" && PGDATABASE=$ADR_TEMPLATE_DB "$ADR" init -q; }; then
         echo "not ok adreport init of the template database" >>"$ADR_RESULTS"

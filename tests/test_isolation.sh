@@ -343,7 +343,15 @@ test_rollup_of_a_company_that_does_not_exist_is_a_usage_error() {
     assert_contains "$OUT" "--company 998: no such company"
     out_rc "$ADR" rollup --company 1,x
     assert_eq 2 "$RC" "rollup of a bad list"
-    assert_contains "$OUT" 'takes positive ids (7 or 3,7,12), not "1,x"'
+    assert_contains "$OUT" 'takes positive ids (7 or 3,7,12), not "x"'
+    out_rc "$ADR" verify --company "1, 2"
+    assert_eq 2 "$RC" "verify of a list with a blank"
+    assert_contains "$OUT" 'not " 2"'
+    # The first missing id in the order named, however long the list and
+    # however often an id repeats (the ids are sorted to be found).
+    out_rc "$ADR" verify --company "$(seq -s, 3 -1 1),$(seq -s, 1 3),5,4" --company 5
+    assert_eq 2 "$RC" "verify of a long list"
+    assert_contains "$OUT" "--company 5: no such company"
     # Clicks of tenants 1 and 2, rolled up by a list; verify of a list sees a
     # row of tenant 2 changed by hand, once, and not tenant 3's.
     mkdir -p "$W/in/1" "$W/in/2"

@@ -74,12 +74,19 @@ typedef struct cli_companies {
 
 /*
  * cli_add_companies - append the ids of one --company value, "7" or
- * "3,7,12", to *l.  An id named before is not added again: a tenant named
- * twice is done once (report would otherwise write its folder twice at
- * once).  Returns false, adding nothing, on anything but positive ids.
- * cli_companies_free() releases the list.
+ * "3,7,12" (digits and commas only), to *l.  Returns false, adding nothing,
+ * on anything else, with the usage message naming the bad element in
+ * why[size].  cli_companies_free() releases the list.
  */
-bool cli_add_companies(cli_companies *l, const char *arg);
+bool cli_add_companies(cli_companies *l, const char *arg, char *why, size_t size);
+
+/*
+ * cli_companies_unique - drop the ids named before, keeping the order of
+ * the first naming: a tenant named twice is done once (report would
+ * otherwise write its folder twice at once).  Call once all --company
+ * options are added.
+ */
+void cli_companies_unique(cli_companies *l);
 void cli_companies_free(cli_companies *l);
 
 /*
