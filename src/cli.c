@@ -61,6 +61,8 @@ int cli_usage_error(const char *command, const char *msg)
 
 bool cli_parse_company(const char *s, int64_t *out)
 {
+    if (!isdigit((unsigned char)*s))
+        return false; /* strtoll would also take " 1" and "+1" */
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);

@@ -347,6 +347,13 @@ test_rollup_of_a_company_that_does_not_exist_is_a_usage_error() {
     out_rc "$ADR" verify --company "1, 2"
     assert_eq 2 "$RC" "verify of a list with a blank"
     assert_contains "$OUT" 'not " 2"'
+    # The commands that take one tenant want digits too.
+    local c
+    for c in " 1" "+1" "1 "; do
+        assert_exit 2 "$ADR" tenant --company "$c"
+        assert_exit 2 "$ADR" load -q --company "$c" "$W/in"
+        assert_exit 2 "$ADR" backfill --company "$c" --from 2026-11-01 --to 2026-11-01 "$W/in"
+    done
     # The first missing id in the order named, however long the list and
     # however often an id repeats (the ids are sorted to be found).
     out_rc "$ADR" verify --company "$(seq -s, 3 -1 1),$(seq -s, 1 3),5,4" --company 5

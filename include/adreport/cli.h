@@ -57,7 +57,8 @@ const char *cli_option_problem(int opt, char **argv);
 /* cli_usage_error - print "adreport: <msg>" and the usage hint; returns 2. */
 int cli_usage_error(const char *command, const char *msg);
 
-/* cli_parse_company - a positive tenant id ("42"); false otherwise. */
+/* cli_parse_company - a positive tenant id, digits only ("42"); false
+ * otherwise. */
 bool cli_parse_company(const char *s, int64_t *out);
 
 /* cli_parse_fraction - a number from 0 to 1 ("0.05"); false otherwise. */
